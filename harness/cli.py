@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from dsp.errors import DomainError
@@ -16,14 +17,27 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_demo(commands) -> None:
+    demo = commands.add_parser("demo", help="one device through the MP105 story under legacy and mp105")
+    demo.set_defaults(func=_demo)
+
+
+# Each subcommand lives in its own module with `add_parser(subparsers)`; the parser sets `func`, which
+# takes the parsed arguments and returns the exit code. Heavy imports belong inside `func`.
+COMMANDS = [
+    "harness.cli:_add_demo",
+]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sm-harness",
         description="Test harness and device simulator for GB smart metering: SEC modification MP105.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    demo = commands.add_parser("demo", help="one device through the MP105 story under legacy and mp105")
-    demo.set_defaults(func=_demo)
+    for entry in COMMANDS:
+        module, _, function = entry.partition(":")
+        getattr(importlib.import_module(module), function)(commands)
     return parser
 
 
