@@ -15,6 +15,10 @@ from dsp.errors import DomainError
 class _Parse:
     """`Enum.parse(text)`: the edge's way in, with a one-line error naming the accepted values."""
 
+    # Members are singletons compared by identity; the C identity hash keeps set and dict look-ups on the
+    # simulator's hot path cheap (Enum's own __hash__ is Python code).
+    __hash__ = object.__hash__
+
     @classmethod
     def parse(cls, value: object):
         if isinstance(value, cls):
@@ -56,17 +60,17 @@ class DeviceType(_Parse, Enum):
 
     @property
     def fuel(self) -> Fuel:
-        return Fuel.GAS if self in (DeviceType.GSME, DeviceType.GPF) else Fuel.ELECTRICITY
+        return Fuel.GAS if self is DeviceType.GSME or self is DeviceType.GPF else Fuel.ELECTRICITY
 
     @property
     def supplier_role(self) -> UserRole:
         """The role of the responsible supplier (RULES §1: IS for electricity devices, GS for gas)."""
-        return UserRole.GS if self.fuel is Fuel.GAS else UserRole.IS
+        return UserRole.GS if self is DeviceType.GSME or self is DeviceType.GPF else UserRole.IS
 
     @property
     def network_operator_role(self) -> UserRole:
         """The role of the network operator (ED for electricity, GT for gas)."""
-        return UserRole.GT if self.fuel is Fuel.GAS else UserRole.ED
+        return UserRole.GT if self is DeviceType.GSME or self is DeviceType.GPF else UserRole.ED
 
 
 class DeviceStatus(_Parse, Enum):
