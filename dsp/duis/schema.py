@@ -1,0 +1,154 @@
+"""Validate DUIS XML against the published DUIS XSD, which the user holds and names by path.
+
+The schema source is either one XSD file or a folder laid out like ``shared/duis/xsd/`` (sub-folders
+``v5.1``, ``v5.3a``, ``v5.4``, each holding one ``DUIS Schema V*.xsd``); with a folder the sub-folder is
+chosen by the message's ``schemaVersion``. Schemas are loaded once per file and never from the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import xmlschema
+
+from dsp.duis.errors import DuisError
+from dsp.duis.safe_xml import parse_xml
+
+__all__ = ["SCHEMA_ENV_VAR", "load_schema", "resolve_schema_source", "schema_file_for", "validate"]
+
+SCHEMA_ENV_VAR = "SM_HARNESS_DUIS_SCHEMA"
+
+_PREFIXES = {
+    "http://www.dccinterface.co.uk/ServiceUserGateway": "sr",
+    "http://www.dccinterface.co.uk/ResponseAndAlert": "ra",
+    "http://www.w3.org/2000/09/xmldsig#": "ds",
+}
+_VERSION_DIR = re.compile(r"v(\d+(?:\.\d+)*)([A-Za-z]*)")
+_cache: dict[Path, xmlschema.XMLSchema] = {}
+_cache_lock = threading.Lock()
+
+
+def resolve_schema_source(
+    cli_value: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Path:
+    """Return the schema path from ``--schema`` (first) or ``$SM_HARNESS_DUIS_SCHEMA``; it must exist."""
+    environ = os.environ if environ is None else environ
+    if cli_value is not None and str(cli_value) != "":
+        path, origin = Path(cli_value), "--schema"
+    elif environ.get(SCHEMA_ENV_VAR):
+        path, origin = Path(environ[SCHEMA_ENV_VAR]), f"${SCHEMA_ENV_VAR}"
+    else:
+        raise DuisError(
+            f"no DUIS schema given: pass --schema PATH or set {SCHEMA_ENV_VAR} "
+            "(an XSD file or a folder with v5.1/, v5.3a/, v5.4/ sub-folders)"
+        )
+    if not path.exists():
+        raise DuisError(f"DUIS schema path {str(path)!r} (from {origin}) does not exist")
+    return path.resolve()
+
+
+def schema_file_for(schema_source: str | os.PathLike[str], schema_version: str | None) -> Path:
+    """Return the XSD file to use: ``schema_source`` itself, or its sub-folder for ``schema_version``."""
+    source = Path(schema_source)
+    if source.is_file():
+        return source.resolve()
+    if not source.is_dir():
+        raise DuisError(f"DUIS schema path {str(source)!r} is neither a file nor a folder")
+    if not schema_version:
+        raise DuisError(
+            f"message has no schemaVersion attribute, so no XSD can be chosen from folder {str(source)!r}"
+        )
+    folder = _version_folder(source, schema_version)
+    candidates = sorted(folder.glob("DUIS Schema V*.xsd"))
+    if len(candidates) != 1:
+        raise DuisError(
+            f"schema folder {str(folder)!r} must hold exactly one 'DUIS Schema V*.xsd', "
+            f"found {len(candidates)}"
+        )
+    return candidates[0].resolve()
+
+
+def load_schema(xsd_file: str | os.PathLike[str]) -> xmlschema.XMLSchema:
+    """Load (once, then from the cache) the XSD at ``xsd_file``, confined to its own folder."""
+    path = Path(xsd_file).resolve()
+    with _cache_lock:
+        schema = _cache.get(path)
+        if schema is None:
+            try:
+                # allow='sandbox': imports resolve only to files under the XSD's folder, never a URL.
+                # defuse='nonlocal': xmldsig-core-schema.xsd declares internal entities, so the trusted
+                # local schema files are parsed as they are; untrusted instances never reach xmlschema
+                # as text (validate() hands it a tree built by safe_xml).
+                schema = xmlschema.XMLSchema(
+                    str(path), base_url=str(path.parent), allow="sandbox", defuse="nonlocal", timeout=5
+                )
+            except (xmlschema.XMLSchemaException, OSError) as err:
+                first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                raise DuisError(f"cannot load DUIS schema {str(path)!r}: {first}") from None
+            _cache[path] = schema
+        return schema
+
+
+def validate(
+    xml: bytes | str | ET.Element,
+    schema_source: str | os.PathLike[str],
+    *,
+    max_reasons: int = 20,
+) -> list[str]:
+    """Return why ``xml`` breaks the DUIS schema (empty list when valid).
+
+    Bytes or text are parsed with :func:`dsp.duis.safe_xml.parse_xml` first; malformed or unsafe XML,
+    an unknown ``schemaVersion`` or a bad schema source raise :class:`DuisError`.
+    """
+    root = xml if isinstance(xml, ET.Element) else parse_xml(xml)
+    schema = load_schema(schema_file_for(schema_source, root.get("schemaVersion")))
+    reasons: list[str] = []
+    for error in schema.iter_errors(root, use_location_hints=False):
+        reasons.append(_shorten(f"{error.path or '/'}: {error.reason or error.message}"))
+        if len(reasons) >= max_reasons:
+            break
+    return reasons
+
+
+def _version_folder(root: Path, schema_version: str) -> Path:
+    wanted = _normalise(schema_version)
+    folders = {}
+    for child in root.iterdir():
+        match = _VERSION_DIR.fullmatch(child.name)
+        if child.is_dir() and match:
+            folders[child.name] = (_normalise(match.group(1)), match.group(2))
+    exact = [name for name, (num, suffix) in folders.items() if f"{num}{suffix}" == wanted]
+    # schemaVersion is an xs:decimal, so a 5.3a message says "5.3": match the lettered folder too.
+    loose = [name for name, (num, _suffix) in folders.items() if num == wanted]
+    chosen = exact or (loose if len(loose) == 1 else [])
+    if not chosen:
+        known = ", ".join(sorted(folders)) or "none"
+        raise DuisError(
+            f"schemaVersion {schema_version!r} has no XSD folder in {str(root)!r} (folders: {known})"
+        )
+    return root / chosen[0]
+
+
+def _normalise(version: str) -> str:
+    text = version.strip()
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([A-Za-z]*)", text)
+    if not match:
+        return text
+    try:
+        number = Decimal(match.group(1)).normalize()
+    except InvalidOperation:
+        return text
+    return f"{number:f}{match.group(2)}"
+
+
+def _shorten(text: str) -> str:
+    for uri, prefix in _PREFIXES.items():
+        text = text.replace("{" + uri + "}", prefix + ":")
+    return " ".join(text.split())

@@ -1,0 +1,1 @@
+"""Tests of the DUIS layer (dsp/duis), reading the public DUIS artefacts in ../shared/duis."""
