@@ -1,0 +1,208 @@
+"""evidence.html: the SIT/UIT evidence pack a release board signs off, from evidence.json.
+
+    write_evidence(out_dir, evidence)            # -> out_dir/evidence.html
+
+One self-contained file: the manifest, the counts (checked against junit.xml when it sits beside it), the
+traceability matrix of RULES.md and the seed's Req. 1 / Req. 2 against scenarios, then every scenario
+with its steps, messages, SMI before/after and failure. Failed, errored and skipped scenarios are listed
+like passed ones: nothing is dropped.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from reports.counts import STATUSES, check_counts
+from reports.render import format_clock, render, write_atomically
+from reports.rulebook import load_rules
+from reports.traceability import scenario_requirements, scenario_rules, traceability_matrix
+
+EVIDENCE_HTML = "evidence.html"
+JUNIT_XML = "junit.xml"
+
+# SmiRecord.snapshot() fields in reading order; any other key follows them.
+SMI_FIELDS = ("device_id", "device_type", "smets", "model", "firmware", "status", "history",
+              "supplier", "network_operator", "gpf", "gsme", "chf")
+MESSAGE_KINDS = {
+    "request": "Service Request",
+    "response": "Service Response",
+    "acknowledgement": "Acknowledgement",
+    "command": "Command to device",
+    "device_command": "Command to device",
+    "device_response": "Device response",
+    "device_alert": "Device alert",
+    "alert": "DCC alert",
+    "dcc_alert": "DCC alert",
+    "timeout": "No response (timeout)",
+    "lost": "Lost in transit",
+}
+SYMBOL = {"passed": "✓", "failed": "✗", "skipped": "⊘", "errored": "⚠", "proven": "✓", "failing": "✗", "gap": "○"}
+
+
+def write_evidence(
+    out_dir: Path | str,
+    evidence: Mapping[str, Any],
+    rules_path: Path | str | None = None,
+    junit_path: Path | str | None = None,
+) -> Path:
+    """Write `evidence.html` into `out_dir` and return its path.
+
+    `rules_path`: the rulebook (default `../shared/domain/RULES.md` beside the repository); when absent
+    the matrix falls back to the rule IDs the scenarios name. `junit_path`: default `out_dir/junit.xml`;
+    when the file exists its counts are checked against the evidence and any disagreement is shown.
+    """
+    out_dir = Path(out_dir)
+    junit = Path(junit_path) if junit_path is not None else out_dir / JUNIT_XML
+    return write_atomically(out_dir / EVIDENCE_HTML, render_evidence(evidence, rules_path, junit))
+
+
+def render_evidence(
+    evidence: Mapping[str, Any], rules_path: Path | str | None = None, junit_path: Path | str | None = None
+) -> str:
+    return render("evidence.html", **evidence_view(evidence, rules_path, junit_path))
+
+
+def evidence_view(
+    evidence: Mapping[str, Any], rules_path: Path | str | None = None, junit_path: Path | str | None = None
+) -> dict[str, Any]:
+    """Everything the template shows, as plain data (the template only lays it out)."""
+    manifest = dict(evidence.get("manifest") or {})
+    scenarios = [_scenario_view(i, s) for i, s in enumerate(evidence.get("scenarios") or [])]
+    rules, source = load_rules(rules_path)
+    wanted = rules_path if rules_path is not None else "../shared/domain/RULES.md"
+    matrix = traceability_matrix(evidence.get("scenarios") or [], rules, source)
+    counts = check_counts(evidence, junit_path)
+    shown = counts.sources["scenarios"]
+    not_passed = shown["total"] - shown["passed"]
+    return {
+        "page_title": f"Evidence: {shown['passed']} of {shown['total']} scenarios passed",
+        "tool_version": str(manifest.get("tool_version", "")),
+        "manifest": _manifest_view(manifest),
+        "counts": counts.as_dict(),
+        "shown": shown,
+        "statuses": STATUSES,
+        "all_passed": not_passed == 0 and shown["total"] > 0 and counts.agree,
+        "not_passed": [s for s in scenarios if s["status"] != "passed"],
+        "matrix": matrix,
+        "rule_sections": _by_section(matrix["rules"]),
+        "rules_missing": source is None,
+        "rules_wanted": str(wanted),
+        "modelling_decisions": [r for r in matrix["rules"] if r["modelling_decision"]],
+        "scenarios": scenarios,
+        "symbol": SYMBOL,
+    }
+
+
+def _by_section(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rules grouped by rulebook section, in the rulebook's order."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        sections.setdefault(row.get("section") or "", []).append(row)
+    return list(sections.items())
+
+
+def _manifest_view(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    rulesets = manifest.get("rulesets")
+    rows = [
+        ("Tool version", manifest.get("tool_version")),
+        ("Git commit", manifest.get("git_commit") or "none (not a git checkout)"),
+        ("Rule sets", ", ".join(map(str, rulesets)) if isinstance(rulesets, list) else rulesets),
+        ("Seed", manifest.get("seed")),
+        ("Python", manifest.get("python")),
+        ("Started", manifest.get("started")),
+        ("Finished", manifest.get("finished")),
+    ]
+    shown = {"tool_version", "git_commit", "rulesets", "seed", "python", "started", "finished", "features", "packages"}
+    rows += [(key.replace("_", " ").capitalize(), value) for key, value in manifest.items() if key not in shown]
+    return {
+        "rows": [(label, "—" if value is None or value == "" else str(value)) for label, value in rows],
+        "features": [(str(f.get("path", "")), str(f.get("sha256", ""))) for f in manifest.get("features") or []],
+        "packages": sorted((str(k), str(v)) for k, v in (manifest.get("packages") or {}).items()),
+    }
+
+
+def _scenario_view(index: int, scenario: Mapping[str, Any]) -> dict[str, Any]:
+    status = str(scenario.get("status") or "unknown")
+    return {
+        "index": index,
+        "anchor": f"scenario-{index + 1}",
+        "id": str(scenario.get("id") or ""),
+        "feature": str(scenario.get("feature") or ""),
+        "feature_file": str(scenario.get("feature_file") or ""),
+        "line": scenario.get("line"),
+        "name": str(scenario.get("name") or "(unnamed scenario)"),
+        "tags": [str(t) for t in scenario.get("tags") or []],
+        "rules": scenario_rules(scenario),
+        "requirements": scenario_requirements(scenario),
+        "status": status,
+        "status_class": status if status in STATUSES else "other",
+        "duration_s": scenario.get("duration_s"),
+        "simulated_seconds": scenario.get("simulated_seconds"),
+        "steps": [
+            {
+                "keyword": str(step.get("keyword") or ""),
+                "text": str(step.get("text") or ""),
+                "status": str(step.get("status") or ""),
+                "line": step.get("line"),
+            }
+            for step in scenario.get("steps") or []
+        ],
+        "failure": scenario.get("failure"),
+        "messages": [_message_view(m) for m in scenario.get("messages") or []],
+        "devices": [_device_view(d) for d in scenario.get("devices") or []],
+    }
+
+
+def _message_view(message: Mapping[str, Any]) -> dict[str, Any]:
+    kind = str(message.get("kind") or "")
+    details = message.get("details") or {}
+    return {
+        "time": message.get("time"),
+        "kind": MESSAGE_KINDS.get(kind, kind.replace("_", " ")),
+        "is_alert": "alert" in kind,
+        "srv": message.get("srv"),
+        "device_id": message.get("device_id"),
+        "user": message.get("user"),
+        "code": message.get("code"),
+        "details": [(str(k), _plain(v)) for k, v in details.items()] if isinstance(details, Mapping) else [("", _plain(details))],
+        "xml": message.get("xml"),
+    }
+
+
+def _device_view(device: Mapping[str, Any]) -> dict[str, Any]:
+    before = device.get("before") or {}
+    after = device.get("after") or {}
+    keys = [k for k in SMI_FIELDS if k in before or k in after]
+    keys += [k for k in list(before) + list(after) if k not in keys and k not in SMI_FIELDS]
+    keys = list(dict.fromkeys(keys))
+    return {
+        "alias": str(device.get("alias") or ""),
+        "device_id": str(device.get("device_id") or ""),
+        "fields": [
+            {
+                "name": key.replace("_", " "),
+                "before": _smi_value(key, before.get(key)),
+                "after": _smi_value(key, after.get(key)),
+                "changed": before.get(key) != after.get(key),
+            }
+            for key in keys
+        ],
+    }
+
+
+def _smi_value(key: str, value: Any) -> str:
+    if key == "history" and isinstance(value, list):
+        return " → ".join(
+            f"{entry[0]} ({format_clock(entry[1])})" if isinstance(entry, (list, tuple)) and len(entry) == 2 else str(entry)
+            for entry in value
+        )
+    return "—" if value is None else str(value)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(_plain, value))
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={_plain(v)}" for k, v in value.items())
+    return "—" if value is None else str(value)

@@ -1,0 +1,408 @@
+"""report.html: the what-if report an analyst reads at a glance, from summary.json and the replications.
+
+    write_report(out_dir, summary, replications_rows)     # -> out_dir/report.html
+
+`summary` is one run's summary.json, or a sweep `{"sweep": [{"parameters": {...}, "summary": {...}}, ...]}`
+(a bare list of such points is accepted too). `replications_rows` are the rows of replications.csv (dicts,
+values as numbers or as the CSV's strings); the simulation writes that CSV, this module only reads rows.
+Every chart is inline SVG with its numbers in a table beside it; the page prints to A4 cleanly.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from reports import charts
+from reports.render import format_number, render, write_atomically
+
+REPORT_HTML = "report.html"
+
+# metric -> (label, kind); kind says how to print it: fraction (as %), hours, count (per device)
+METRICS: dict[str, tuple[str, str]] = {
+    "suspended_at_end_fraction": ("Devices left Suspended at the end", "fraction"),
+    "restored_fraction": ("Suspended devices restored", "fraction"),
+    "firmware_misaligned_at_end_fraction": ("SMI firmware differs from the device's at the end (all devices)", "fraction"),
+    "time_to_restore_hours_p50": ("Time to restore, median", "hours"),
+    "time_to_restore_hours_p95": ("Time to restore, 95th percentile", "hours"),
+    "service_requests_per_device": ("Service requests per device", "count"),
+    "wasted_firmware_updates_per_device": ("Wasted firmware updates per device", "count"),
+}
+# short names for column heads and chart axes, where the full label would crowd the page
+SHORT = {
+    "suspended_at_end_fraction": "Left Suspended",
+    "restored_fraction": "Restored",
+    "firmware_misaligned_at_end_fraction": "Firmware misaligned",
+    "time_to_restore_hours_p50": "Restore p50",
+    "time_to_restore_hours_p95": "Restore p95",
+    "service_requests_per_device": "SRs / device",
+    "wasted_firmware_updates_per_device": "Wasted updates / device",
+}
+OUTCOME = ("suspended_at_end_fraction", "restored_fraction", "firmware_misaligned_at_end_fraction")
+RESTORE = ("time_to_restore_hours_p50", "time_to_restore_hours_p95")
+EFFORT = ("service_requests_per_device", "wasted_firmware_updates_per_device")
+MAX_REPLICATION_ROWS = 50
+
+
+def write_report(out_dir: Path | str, summary: Any, replications_rows: Iterable[Mapping[str, Any]]) -> Path:
+    """Write `report.html` into `out_dir` and return its path (replications.csv is the simulation's)."""
+    return write_atomically(Path(out_dir) / REPORT_HTML, render_report(summary, replications_rows))
+
+
+def render_report(summary: Any, replications_rows: Iterable[Mapping[str, Any]] = ()) -> str:
+    return render("whatif.html", **whatif_view(summary, list(replications_rows)))
+
+
+# --- the numbers (plain data: the golden test pins them) -------------------------------------------------
+
+
+def sweep_points(summary: Any) -> list[tuple[dict[str, Any], Mapping[str, Any]]]:
+    """(parameters, summary) per point; a single run is one point with no parameters."""
+    if isinstance(summary, Mapping) and "sweep" in summary:
+        raw = summary["sweep"]
+    elif isinstance(summary, list):
+        raw = summary
+    else:
+        return [({}, summary)]
+    points = [(dict(p.get("parameters") or {}), p.get("summary") or {}) for p in raw]
+    rulesets = {s.get("ruleset") for _, s in points}
+    if len(rulesets) > 1 and not any("ruleset" in p for p, _ in points):
+        points = [({"ruleset": s.get("ruleset"), **p}, s) for p, s in points]
+    return points
+
+
+def metric(summary: Mapping[str, Any], name: str) -> tuple[float | None, float | None, float | None]:
+    """(mean, lo, hi) of a metric; None where absent or not a finite number (no device restored, say)."""
+    value = (summary.get("metrics") or {}).get(name) or {}
+    ci = value.get("ci95") or [None, None]
+    return _finite(value.get("mean")), _finite(ci[0] if len(ci) > 0 else None), _finite(ci[1] if len(ci) > 1 else None)
+
+
+def sweep_axes(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]]) -> tuple[str | None, list[str]]:
+    """The x parameter (numeric, varied; a loss rate first) and the parameters that split the series."""
+    varied = [k for k in dict.fromkeys(k for p, _ in points for k in p) if len({repr(p.get(k)) for p, _ in points}) > 1]
+    numeric = [k for k in varied if all(isinstance(p.get(k), (int, float)) and not isinstance(p.get(k), bool)
+                                        for p, _ in points)]
+    numeric.sort(key=lambda k: (not k.startswith("loss"), varied.index(k)))
+    x = numeric[0] if numeric else None
+    return x, [k for k in varied if k != x]
+
+
+def results(summary: Any) -> dict[str, Any]:
+    """The results table as data: every point's parameters and every metric's mean and 95% CI."""
+    points = sweep_points(summary)
+    x, series_keys = sweep_axes(points)
+    names = list(METRICS) + sorted({n for _, s in points for n in (s.get("metrics") or {})} - set(METRICS))
+    return {
+        "kind": "sweep" if len(points) > 1 or points[0][0] else "single",
+        "x": x,
+        "series_by": series_keys,
+        "metrics": [{"name": n, "label": METRICS.get(n, (n.replace("_", " "), "count"))[0],
+                     "short": SHORT.get(n, n.replace("_", " ")), "kind": METRICS.get(n, ("", "count"))[1]}
+                    for n in names],
+        "points": [
+            {
+                "parameters": p,
+                "series": _series_label(p, series_keys),
+                "values": {n: dict(zip(("mean", "lo", "hi"), metric(s, n))) for n in names},
+            }
+            for p, s in points
+        ],
+    }
+
+
+# --- the page ------------------------------------------------------------------------------------------------
+
+
+def whatif_view(summary: Any, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
+    points = sweep_points(summary)
+    table = results(summary)
+    first = points[0][1]
+    manifest = (summary.get("manifest") if isinstance(summary, Mapping) else None) or first.get("manifest") or {}
+    name = (summary.get("name") if isinstance(summary, Mapping) else None) or first.get("name") or "what-if"
+    sweep = table["kind"] == "sweep"
+    view = {
+        "page_title": f"What-if: {name}",
+        "tool_version": str(manifest.get("tool_version", "")),
+        "name": str(name),
+        "description": str(first.get("description") or ""),
+        "sweep": sweep,
+        "scenario": _scenario_rows(points, table),
+        "headline": _headline(points, table),
+        "manifest": _kv(manifest),
+        "results": _results_view(table),
+        "charts": _sweep_charts(points, table) if sweep else _single_charts(first, rows),
+        "counters": _counters(points, table, "alerts") + _counters(points, table, "responses"),
+        "performance": _performance(points, table),
+        "replications": _replication_rows(rows) if not sweep else None,
+        "replication_count": len(rows),
+    }
+    return view
+
+
+def _scenario_rows(points, table) -> list[tuple[str, str]]:
+    first = points[0][1]
+    rows = [("Name", first.get("name")), ("Rule set", first.get("ruleset")), ("Seed", first.get("seed")),
+            ("Replications per point" if table["kind"] == "sweep" else "Replications", first.get("replications")),
+            ("Devices", first.get("devices"))]
+    if table["kind"] == "sweep":
+        rows[1] = ("Rule set", ", ".join(dict.fromkeys(str(s.get("ruleset")) for _, s in points)))
+        for key in dict.fromkeys(k for p, _ in points for k in p):
+            values = list(dict.fromkeys(_fmt_param(key, p.get(key)) for p, _ in points))
+            rows.append((f"Swept: {key}", ", ".join(values)))
+        rows.append(("Points", len(points)))
+    return [(label, format_number(v, 0) if isinstance(v, int) else ("—" if v is None else str(v))) for label, v in rows]
+
+
+def _headline(points, table) -> list[str]:
+    """One or two sentences: the answer before the evidence."""
+    lines = []
+    if table["kind"] == "single":
+        s = points[0][1]
+        sus, restored, p50 = (metric(s, n) for n in ("suspended_at_end_fraction", "restored_fraction", "time_to_restore_hours_p50"))
+        lines.append(f"Under {s.get('ruleset', '?')}, {_cell(sus, 'fraction')} of {format_number(s.get('devices'), 0)} "
+                     f"devices were left Suspended at the end (mean of {s.get('replications', '?')} replications, 95% CI).")
+        lines.append(f"Suspended devices restored: {_cell(restored, 'fraction')}; median time to restore {_cell(p50, 'hours')}.")
+        return lines
+    x = table["x"]
+    if x:
+        top = max(p["parameters"][x] for p in table["points"])
+        at_top = [p for p in table["points"] if p["parameters"][x] == top]
+        parts = [f"{p['series'] or 'all'}: {_cell(_triple(p['values']['suspended_at_end_fraction']), 'fraction')}" for p in at_top]
+        lines.append(f"Devices left Suspended with {_fmt_param(x, top)} of {_param_label(x)}: " + "; ".join(parts) + ".")
+    return lines
+
+
+def _results_view(table) -> dict[str, Any]:
+    keys = list(dict.fromkeys(k for p in table["points"] for k in p["parameters"]))
+    return {
+        "parameters": [_param_label(k) for k in keys],
+        "metrics": table["metrics"],
+        "rows": [
+            {
+                "parameters": [_fmt_param(k, p["parameters"].get(k)) for k in keys],
+                "cells": [(_mean(p["values"][m["name"]], m["kind"]), _ci(p["values"][m["name"]], m["kind"]))
+                          for m in table["metrics"]],
+            }
+            for p in table["points"]
+        ],
+    }
+
+
+def _single_charts(summary: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    samples = {n: _column(rows, n) for n in METRICS}
+    out = []
+    for chart_id, title, names, kind, xlabel in (
+        ("outcome", "Where the devices ended up", OUTCOME, "fraction", "share of devices"),
+        ("restore", "Time to restore a Suspended device", RESTORE, "hours", "hours from suspension to restore"),
+        ("effort", "Effort per device", EFFORT, "count", "per device"),
+    ):
+        bars = [charts.Bar(SHORT[n], *metric(summary, n), samples=samples[n]) for n in names]
+        svg = charts.bar_panel(bars, xlabel=xlabel, percent=kind == "fraction", chart_id=chart_id, title=title)
+        table_rows = [[SHORT[n], (_mean(_triple_of(summary, n), kind), _ci(_triple_of(summary, n), kind)),
+                       _range(samples[n], kind)] for n in names]
+        out.append({"id": chart_id, "title": title, "svg": svg,
+                    "caption": "Bars: mean over replications; whiskers: 95% confidence interval; dots: one per replication.",
+                    "columns": ["Metric", "Mean (95% CI)", "Replications, min – max"], "rows": table_rows,
+                    "layout": "side"})
+    hist = ((summary.get("distributions") or {}).get("time_to_restore_hours") or {})
+    if hist.get("edges") and hist.get("counts") and len(hist["edges"]) == len(hist["counts"]) + 1:
+        svg = charts.histogram(hist["edges"], hist["counts"], xlabel="hours from suspension to restore",
+                               chart_id="restore-hist", title="Distribution of time to restore")
+        out.insert(2, {"id": "restore-hist", "title": "Distribution of time to restore (all replications)", "svg": svg,
+                       "caption": "Restored devices by time from suspension to restore.",
+                       "columns": ["Hours", "Devices"],
+                       "rows": [[f"{format_number(a, 1)}–{format_number(b, 1)}", format_number(c, 0)]
+                                for a, b, c in zip(hist["edges"][:-1], hist["edges"][1:], hist["counts"])],
+                       "layout": "side"})
+    return out
+
+
+def _sweep_charts(points, table) -> list[dict[str, Any]]:
+    x = table["x"]
+    series_labels = list(dict.fromkeys(p["series"] for p in table["points"]))
+    categories = None if x else [_series_label(p["parameters"], table["series_by"]) or str(i) for i, p in enumerate(table["points"])]
+    xlabel = _x_label(x) if x else ""
+
+    def series_for(name: str) -> list[charts.Series]:
+        if not x:
+            vals = [p["values"][name] for p in table["points"]]
+            return [charts.Series("all points", list(range(len(vals))), *zip(*((v["mean"], v["lo"], v["hi"]) for v in vals)))]
+        out = []
+        for label in series_labels:
+            pts = sorted((p for p in table["points"] if p["series"] == label), key=lambda p: p["parameters"][x])
+            scale = 100.0 if x.startswith("loss") else 1.0
+            out.append(charts.Series(label or "all", [p["parameters"][x] * scale for p in pts],
+                                     [p["values"][name]["mean"] for p in pts], [p["values"][name]["lo"] for p in pts],
+                                     [p["values"][name]["hi"] for p in pts]))
+        return out
+
+    specs = (
+        ("suspended", "Devices left Suspended at the end", ("suspended_at_end_fraction",), True, "devices left Suspended"),
+        ("misaligned", "SMI firmware differs from the device's at the end (all devices)",
+         ("firmware_misaligned_at_end_fraction",), True, "devices misaligned"),
+        ("restore", "Time to restore a Suspended device", RESTORE, False, "hours"),
+        ("effort", "Service requests and wasted firmware updates per device", EFFORT, False, "per device"),
+    )
+    out = []
+    for chart_id, title, names, percent, ylabel in specs:
+        panels = [(SHORT[n] if len(names) > 1 else "", series_for(n)) for n in names]
+        svg = charts.line_panels(panels, xlabel, ylabel=ylabel, percent=percent, categories=categories,
+                                 chart_id=chart_id, title=title)
+        kind = METRICS[names[0]][1]
+        keys = ([x] if x else []) + table["series_by"]
+        columns = [_param_label(k) for k in keys] + [SHORT[n] + " (95% CI)" for n in names]
+        ordered = sorted(table["points"], key=lambda p: (series_labels.index(p["series"]), p["parameters"].get(x, 0) if x else 0))
+        rows = [[_fmt_param(k, p["parameters"].get(k)) for k in keys]
+                + [(_mean(p['values'][n], kind), _ci(p['values'][n], kind)) for n in names] for p in ordered]
+        if table["series_by"] and x:  # series first, then x: the table reads like the legend
+            columns = [_param_label(k) for k in table["series_by"]] + [_param_label(x)] + columns[len(keys):]
+            rows = [r[1:len(keys)] + [r[0]] + r[len(keys):] for r in rows]
+        caption = ("Lines: mean over replications; shaded band: 95% confidence interval."
+                   if x else "Markers: mean over replications; whiskers: 95% confidence interval.")
+        out.append({"id": chart_id, "title": title, "svg": svg, "caption": caption, "columns": columns, "rows": rows,
+                    "layout": "stacked" if len(names) > 1 else "side"})
+    return out
+
+
+def _counters(points, table, block: str) -> list[dict[str, Any]]:
+    keys = sorted({k for _, s in points for k in (s.get(block) or {})}, key=_code_order)
+    if not keys:
+        return []
+    title = {"alerts": "DCC alerts sent", "responses": "Service responses by code"}[block]
+    params = list(dict.fromkeys(k for p, _ in points for k in p))
+    return [{"title": title, "columns": params + keys,
+             "rows": [[_fmt_param(k, p.get(k)) for k in params] + [_count((s.get(block) or {}).get(k)) for k in keys]
+                      for p, s in points]}]
+
+
+def _performance(points, table) -> dict[str, Any] | None:
+    keys = list(dict.fromkeys(k for _, s in points for k in (s.get("performance") or {})))
+    if not keys:
+        return None
+    params = list(dict.fromkeys(k for p, _ in points for k in p))
+    return {"columns": params + [k.replace("_", " ") for k in keys],
+            "rows": [[_fmt_param(k, p.get(k)) for k in params]
+                     + [format_number((s.get("performance") or {}).get(k), 1) for k in keys] for p, s in points]}
+
+
+def _replication_rows(rows: list[Mapping[str, Any]]) -> dict[str, Any] | None:
+    if not rows:
+        return None
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    shown = rows[:MAX_REPLICATION_ROWS]
+    return {"columns": [c.replace("_", " ") for c in columns],
+            "rows": [[_plain(r.get(c)) for c in columns] for r in shown],
+            "more": len(rows) - len(shown)}
+
+
+# --- formatting -----------------------------------------------------------------------------------------------
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _triple(values: Mapping[str, Any]) -> tuple[float | None, float | None, float | None]:
+    return values["mean"], values["lo"], values["hi"]
+
+
+def _triple_of(summary: Mapping[str, Any], name: str) -> dict[str, float | None]:
+    return dict(zip(("mean", "lo", "hi"), metric(summary, name)))
+
+
+def _one(value: float | None, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "fraction":
+        return f"{value * 100:.2f} %"
+    if kind == "hours":
+        return f"{value:.2f} h"
+    return f"{value:.3f}"
+
+
+def _mean(values: Mapping[str, Any], kind: str) -> str:
+    return _one(values["mean"], kind)
+
+
+def _ci(values: Mapping[str, Any], kind: str) -> str:
+    """'0.84 – 3.16 %': the unit once, so the interval stays on one line in print."""
+    lo, hi = values["lo"], values["hi"]
+    if lo is None or hi is None:
+        return "—"
+    low, high = _one(lo, kind), _one(hi, kind)
+    unit = {"fraction": " %", "hours": " h"}.get(kind, "")
+    return f"{low.removesuffix(unit)} – {high}"
+
+
+def _cell(triple: tuple[float | None, float | None, float | None], kind: str) -> str:
+    mean, lo, hi = triple
+    text = _one(mean, kind)
+    return text if lo is None or hi is None else f"{text} ({_ci({'lo': lo, 'hi': hi}, kind)})"
+
+
+def _range(samples: Sequence[float], kind: str) -> str:
+    return f"{_one(min(samples), kind)} – {_one(max(samples), kind)}" if samples else "—"
+
+
+def _column(rows: list[Mapping[str, Any]], name: str) -> list[float]:
+    return [v for v in (_finite(r.get(name)) for r in rows) if v is not None]
+
+
+def _series_label(parameters: Mapping[str, Any], keys: Sequence[str]) -> str:
+    if len(keys) == 1 and keys[0] == "ruleset":
+        return str(parameters.get("ruleset"))
+    return ", ".join(f"{k}={_fmt_param(k, parameters.get(k))}" for k in keys)
+
+
+def _fmt_param(key: str, value: Any) -> str:
+    if key.startswith("loss") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value * 100:g} %"
+    return "—" if value is None else str(value)
+
+
+def _param_label(key: str) -> str:
+    """'loss.11.3.response' -> '11.3 responses lost'; other keys as they are written."""
+    if key.startswith("loss."):
+        srv, _, leg = key[len("loss."):].rpartition(".")
+        return f"{srv} {leg}s lost" if srv else f"{leg} messages lost"
+    return key
+
+
+def _x_label(key: str) -> str:
+    if key.startswith("loss."):
+        srv_leg = key[len("loss."):]
+        srv, _, leg = srv_leg.rpartition(".")
+        return f"{srv} {leg}s lost (%)" if srv else f"{leg} messages lost (%)"
+    return key
+
+
+def _count(value: Any) -> str:
+    return "—" if value is None else format_number(value, 0)
+
+
+def _code_order(code: str) -> tuple[str, int, str]:
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return (code.rstrip("0123456789"), int(digits) if digits else 0, code)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float):
+        return format_number(value, 4)
+    return "" if value is None else str(value)
+
+
+def _kv(mapping: Mapping[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for key, value in mapping.items():
+        if isinstance(value, Mapping):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = ", ".join(str(v.get("path", v)) if isinstance(v, Mapping) else str(v) for v in value)
+        out.append((key.replace("_", " ").capitalize(), "—" if value in (None, "") else str(value)))
+    return out

@@ -1,0 +1,58 @@
+"""Golden tests: the JSON the reports derive from a small fixed input, pinned byte for byte.
+
+Regenerate after an intended change with `SM_HARNESS_UPDATE_GOLDEN=1 pytest tests/reports/test_golden.py`
+and read the diff before committing it.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from reports.counts import check_counts
+from reports.rulebook import load_rules
+from reports.traceability import traceability_matrix
+from reports.whatif import results
+from tests.reports.conftest import FIXTURES, GOLDEN
+
+
+def _matches_golden(name: str, data) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    path = GOLDEN / name
+    if os.environ.get("SM_HARNESS_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run with SM_HARNESS_UPDATE_GOLDEN=1 to write it")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def test_traceability_matrix_of_the_small_evidence(evidence, rulebook):
+    rules, _ = load_rules(rulebook)
+    _matches_golden("traceability_small.json", traceability_matrix(evidence["scenarios"], rules, "RULES_small.md"))
+
+
+def test_count_check_of_the_small_evidence_and_its_junit(evidence, junit):
+    _matches_golden("counts_small.json", check_counts(evidence, junit).as_dict())
+
+
+def test_whatif_results_of_a_single_run(summary):
+    _matches_golden("whatif_single.json", results(summary))
+
+
+def test_whatif_results_of_a_sweep(sweep):
+    _matches_golden("whatif_sweep.json", results(sweep))
+
+
+def test_the_fixtures_follow_the_evidence_contract(evidence):
+    """The hand-written fixture has exactly the keys of the contract (issue 3 -> issue 4)."""
+    assert set(evidence) == {"manifest", "summary", "scenarios"}
+    assert set(evidence["manifest"]) == {"tool_version", "git_commit", "rulesets", "seed", "features", "python",
+                                         "packages", "started", "finished"}
+    for scenario in evidence["scenarios"]:
+        assert set(scenario) == {"id", "feature", "feature_file", "line", "name", "tags", "rules", "requirements",
+                                 "status", "duration_s", "simulated_seconds", "steps", "failure", "messages", "devices"}
+        for message in scenario["messages"]:
+            assert set(message) - {"xml"} == {"time", "kind", "srv", "device_id", "user", "code", "details"}
+    assert (FIXTURES / "junit_small.xml").is_file()

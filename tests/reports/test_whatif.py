@@ -1,0 +1,66 @@
+"""report.html: the answer at a glance, every chart with its numbers, the same bytes for the same input."""
+from __future__ import annotations
+
+import copy
+import re
+
+from reports.whatif import render_report, results, sweep_axes, sweep_points, write_report
+
+
+def test_a_single_run_has_the_results_table_three_charts_and_their_tables(summary, replications, tmp_path):
+    html = write_report(tmp_path, summary, replications).read_text()
+    assert "Under mp105, 1.00 % (0.00 – 2.08 %) of 1,000 devices were left Suspended" in html
+    assert html.count('<div class="chart-row') == 3 and html.count("<svg ") == 3
+    assert html.count("The numbers in this chart") == 3
+    assert '<a href="replications.csv">replications.csv</a>' in html
+    assert not (tmp_path / "replications.csv").exists()  # the simulation writes it, not the report
+
+
+def test_a_sweep_draws_each_rule_set_against_the_loss_rate(sweep):
+    points = sweep_points(sweep)
+    assert sweep_axes(points) == ("loss.11.3.response", ["ruleset"])
+    html = render_report(sweep, [])
+    assert html.count("<svg ") == 4
+    assert "Devices left Suspended with 40 % of 11.3 responses lost: legacy: 40.00 %" in html
+    legend = re.findall(r">(legacy|mp105-option1|mp105)</text>", html)  # SVG text stays text
+    assert set(legend) == {"legacy", "mp105-option1", "mp105"}
+
+
+def test_a_sweep_with_no_numeric_parameter_plots_points_as_categories(sweep):
+    by_ruleset = {"sweep": [p for p in sweep["sweep"] if p["parameters"]["loss.11.3.response"] == 0.2]}
+    for p in by_ruleset["sweep"]:
+        p["parameters"] = {"ruleset": p["parameters"]["ruleset"]}
+    assert sweep_axes(sweep_points(by_ruleset)) == (None, ["ruleset"])
+    assert render_report(by_ruleset, []).count("<svg ") == 4
+
+
+def test_missing_and_not_a_number_metrics_render_as_a_dash(summary):
+    broken = copy.deepcopy(summary)
+    broken["metrics"]["time_to_restore_hours_p50"] = {"mean": float("nan"), "ci95": [None, None]}
+    del broken["metrics"]["wasted_firmware_updates_per_device"]
+    del broken["alerts"], broken["performance"], broken["manifest"]
+    table = results(broken)
+    assert table["points"][0]["values"]["time_to_restore_hours_p50"] == {"mean": None, "lo": None, "hi": None}
+    html = render_report(broken, [])
+    assert "No manifest was recorded with this summary." in html
+
+
+def test_an_optional_time_to_restore_histogram_is_drawn_with_its_table(summary):
+    with_hist = dict(summary, distributions={"time_to_restore_hours": {"edges": [0, 1, 2, 4], "counts": [10, 30, 5]}})
+    html = render_report(with_hist, [])
+    assert "Distribution of time to restore" in html and html.count("<svg ") == 4
+
+
+def test_the_same_input_gives_the_same_bytes(sweep):
+    assert render_report(sweep, []) == render_report(copy.deepcopy(sweep), [])
+
+
+def test_svg_ids_are_unique_across_the_charts_of_a_page(sweep):
+    ids = re.findall(r' id="([^"]+)"', render_report(sweep, []))
+    assert len(ids) == len(set(ids))
+
+
+def test_the_report_prints_cleanly(summary):
+    html = render_report(summary, [])
+    assert "@media print" in html and "@page { size: A4" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
