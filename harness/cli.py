@@ -26,6 +26,10 @@ def _add_demo(commands) -> None:
 # takes the parsed arguments and returns the exit code. Heavy imports belong inside `func`.
 COMMANDS = [
     "harness.cli:_add_demo",
+    "harness.cli_run:add_parser",
+    "harness.cli_duis:add_parser",
+    "harness.cli_serve:add_parser",
+    "harness.cli_features:add_parser",
 ]
 
 

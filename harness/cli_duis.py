@@ -1,0 +1,76 @@
+"""`sm-harness duis validate FILE ...` and `sm-harness duis parse FILE`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_INVALID, EXIT_BAD_INPUT = 1, 2
+MAX_FILE_BYTES = 16 << 20  # an 11.1 may carry ~10 MB of base64 image
+
+
+def add_parser(commands) -> None:
+    duis = commands.add_parser("duis", help="check and read DUIS XML messages")
+    actions = duis.add_subparsers(dest="duis_command", required=True, metavar="ACTION")
+    check = actions.add_parser("validate", help="validate DUIS messages against the DUIS XSD (exit 1 if any is invalid)")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--schema", metavar="PATH",
+                       help="DUIS XSD file or folder of versions (default $SM_HARNESS_DUIS_SCHEMA)")
+    check.set_defaults(func=validate_files)
+    read = actions.add_parser("parse", help="print a DUIS message's header, body kind, firmware version and codes as JSON")
+    read.add_argument("file", metavar="FILE")
+    read.set_defaults(func=parse_file)
+
+
+def validate_files(args: argparse.Namespace) -> int:
+    from dsp.duis.errors import DuisError
+    from dsp.duis.schema import resolve_schema_source, validate
+
+    try:
+        schema = resolve_schema_source(args.schema)
+    except DuisError as error:
+        print(f"sm-harness: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    invalid = 0
+    for name in args.files:
+        try:
+            raw = _read(name)
+            reasons = validate(raw, schema) if raw is not None else ["cannot read the file"]
+        except DuisError as error:
+            reasons = [str(error).removeprefix("<DUIS message>: ")]
+        if reasons:
+            invalid += 1
+            print(f"{name}: invalid: {reasons[0]}" + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""))
+        else:
+            print(f"{name}: valid")
+    return EXIT_INVALID if invalid else 0
+
+
+def parse_file(args: argparse.Namespace) -> int:
+    from dsp.duis.codec import describe
+    from dsp.duis.errors import DuisError
+
+    raw = _read(args.file)
+    if raw is None:
+        print(f"sm-harness: error: {args.file}: cannot read the file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        facts = describe(raw, source=args.file, max_bytes=MAX_FILE_BYTES)
+    except DuisError as error:
+        print(f"sm-harness: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(json.dumps(facts, indent=2))
+    return 0
+
+
+def _read(name: str) -> bytes | None:
+    path = Path(name)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            from dsp.duis.errors import DuisError
+
+            raise DuisError(f"{name}: file is over the {MAX_FILE_BYTES}-byte limit")
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -1,0 +1,207 @@
+"""`sm-harness features [PATH ...] [--tags EXPRESSION] [--out DIR]`: run Gherkin scenarios with the step library.
+
+With no PATH it runs the built-in suite (the `.feature` files shipped in the `features` package); given
+files or folders anywhere on disk, it runs those. Each feature file gets a generated pytest-bdd module in
+a temporary folder; pytest runs them in a child process with the step library and the evidence collector
+(`harness.evidence`) as plugins, writing `junit.xml` and `evidence.json` (and `evidence.html` when the
+reports package can render it) to `--out`. Exit code 0 only if every scenario passed; 1 when any failed,
+errored, was skipped or used an unknown step; 2 for bad input (no such path, a malformed tag expression).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dsp.errors import DomainError
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the folder holding dsp/, harness/, features/
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def builtin_features() -> Path:
+    import features
+
+    return Path(features.__file__).resolve().parent
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "features",
+        help="run Gherkin scenarios (the built-in suite, or your own .feature files) and write the evidence",
+        description="Run Gherkin scenarios with the built-in step library (features/README.md lists every step).",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="feature files or folders (default: the built-in suite)")
+    parser.add_argument("--tags", metavar="EXPRESSION", help='run only matching scenarios, e.g. "@R-VER-2 and not @legacy"')
+    parser.add_argument("--out", metavar="DIR", help="write junit.xml, evidence.json and evidence.html here")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the aliases' EUI-64s (default 0)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
+    parser.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    result = run_features(args.paths, tags=args.tags, out=args.out, seed=args.seed)
+    if args.verbose:
+        print(result.pytest_output)
+    print(result.summary_text())
+    return result.exit_code
+
+
+# --- finding the feature files ---------------------------------------------------------------------------
+
+
+def feature_files(paths: list[str]) -> list[tuple[Path, str]]:
+    """(absolute path, path as shown in reports) for every feature file to run, in a stable order."""
+    if not paths:
+        root = builtin_features()
+        return [(p, f"features/{p.relative_to(root).as_posix()}") for p in sorted(root.rglob("*.feature"))]
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        if not path.exists():
+            raise DomainError(f"no such feature file or folder: {given}")
+        if path.is_dir():
+            files = sorted(path.resolve().rglob("*.feature"))
+            if not files:
+                raise DomainError(f"no .feature files in folder {given}")
+        elif path.suffix != ".feature":
+            raise DomainError(f"{given} is not a .feature file")
+        else:
+            files = [path.resolve()]
+        for file in files:
+            if all(file != f for f, _ in found):
+                found.append((file, _shown(file)))
+    return found
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- running ---------------------------------------------------------------------------------------------
+
+
+class FeaturesResult:
+    def __init__(self, exit_code: int, evidence: dict | None, pytest_output: str, out: Path | None, seconds: float):
+        self.exit_code = exit_code
+        self.evidence = evidence
+        self.pytest_output = pytest_output
+        self.out = out
+        self.seconds = seconds
+
+    def summary_text(self) -> str:
+        if self.evidence is None:
+            tail = "\n".join(self.pytest_output.strip().splitlines()[-15:])
+            return f"sm-harness: error: the scenarios could not be run:\n{tail}"
+        lines = []
+        for scenario in self.evidence["scenarios"]:
+            status = scenario["status"]
+            if status == "passed":
+                continue
+            lines.append(f"{status.upper():8} {scenario['id']}  {scenario['name']}")
+            detail = scenario.get("failure") or scenario.get("reason")
+            if detail:
+                lines.append(f"         {detail}")
+        s = self.evidence["summary"]
+        counts = ", ".join(f"{s[k]} {k}" for k in ("passed", "failed", "skipped", "errored") if s[k])
+        noun = "scenario" if s["total"] == 1 else "scenarios"
+        lines.append(f"{s['total']} {noun}: {counts or 'none run'} in {self.seconds:.1f} s")
+        if self.out is not None:
+            lines.append(f"evidence written to {self.out}")
+        return "\n".join(lines)
+
+
+def run_features(paths: list[str], *, tags: str | None = None, out: str | None = None, seed: int = 0) -> FeaturesResult:
+    """Run the scenarios; bad input raises DomainError (the CLI turns it into one line and exit code 2)."""
+    from features.steps.tags import parse_tag_expression
+
+    started = time.monotonic()
+    if tags is not None:
+        parse_tag_expression(tags)  # a malformed expression is bad input, before anything runs
+    files = feature_files(paths)
+    out_dir = Path(out).resolve() if out else None
+    with tempfile.TemporaryDirectory(prefix="sm-features-") as work:
+        work_dir = Path(work)
+        evidence_dir = out_dir or work_dir / "out"
+        run_file = _write_suite(work_dir, files, tags, seed)
+        command = [
+            sys.executable, "-m", "pytest", str(work_dir / "suite"),
+            "-c", str(work_dir / "pytest.ini"), "--rootdir", str(work_dir),
+            "-p", "features.steps.library", "-p", "harness.evidence", "-p", "no:cacheprovider",
+            "--continue-on-collection-errors", "-q", "--no-header", "-rN",
+            "--junitxml", str(evidence_dir / "junit.xml"),
+            "--sm-evidence", str(evidence_dir), "--sm-run", str(run_file), "--sm-seed", str(seed),
+        ]
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        env.pop("PYTEST_ADDOPTS", None)
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=work_dir)
+        output = done.stdout + done.stderr
+        evidence_file = evidence_dir / "evidence.json"
+        if done.returncode in (0, 1, 5) and evidence_file.exists():
+            evidence = json.loads(evidence_file.read_text())
+        else:
+            evidence = None
+        if evidence is not None and out_dir is not None:
+            _render_html(out_dir, evidence)
+    seconds = time.monotonic() - started
+    if evidence is None:
+        return FeaturesResult(EXIT_INTERNAL, None, output, out_dir, seconds)
+    summary = evidence["summary"]
+    if summary["total"] == 0:
+        raise DomainError(f"no scenario matches --tags {tags!r}" if tags else "no scenarios to run")
+    passed = summary["passed"] == summary["total"]
+    return FeaturesResult(EXIT_OK if passed else EXIT_FAILED, evidence, output, out_dir, seconds)
+
+
+def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, seed: int) -> Path:
+    """A pytest-bdd module per feature file (so one that does not parse errors alone), and the run file."""
+    suite = work / "suite"
+    suite.mkdir()
+    (work / "pytest.ini").write_text(
+        "[pytest]\n"
+        "python_files = test_*.py\n"
+        "junit_family = xunit2\n"
+        "junit_suite_name = sm-harness features\n"
+        "junit_duration_report = call\n"
+        "filterwarnings = ignore::pytest.PytestUnknownMarkWarning\n"
+    )
+    modules = {}
+    for number, (path, shown) in enumerate(files, 1):
+        name = f"test_{number:04d}_{''.join(c if c.isalnum() else '_' for c in path.stem)}.py"
+        (suite / name).write_text(
+            f'"""Generated by sm-harness features for {shown}."""\n'
+            "from pytest_bdd import scenarios\n\n"
+            "from harness.evidence import check_feature_file\n\n"
+            f"FEATURE = {str(path)!r}\n"
+            f"check_feature_file(FEATURE, {shown!r})\n"
+            "scenarios(FEATURE)\n"
+        )
+        modules[name] = {"path": str(path), "display": shown}
+    run_file = work / "run.json"
+    run_file.write_text(json.dumps({
+        "modules": modules,
+        "tags": tags,
+        "seed": seed,
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }))
+    return run_file
+
+
+def _render_html(out_dir: Path, evidence: dict) -> None:
+    """evidence.html, when the reports package offers it (the evidence JSON and JUnit stand without it)."""
+    try:
+        from reports.evidence_html import write_evidence
+    except ImportError:
+        return
+    write_evidence(out_dir, evidence)
+

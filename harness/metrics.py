@@ -1,0 +1,108 @@
+"""What a run measures, and how replications are summarised (mean and 95% confidence interval).
+
+Per replication, at the horizon:
+
+- `suspended_at_end_fraction`: devices Suspended in the SMI / all devices in the world (GPFs included).
+- `restored_fraction`: devices ever Suspended that are not Suspended at the end / devices ever Suspended.
+- `time_to_restore_hours_p50`, `_p95`: over the restored devices, hours from suspension to restoration
+  (linear-interpolated percentiles); None when no device was restored.
+- `service_requests_per_device`: every SR the supplier submitted (8.2 included) / all devices.
+- `wasted_firmware_updates_per_device`: R-SU-4 repeat updates to a device that already ran the target
+  firmware (only the SMI was wrong) / all devices.
+- `firmware_misaligned_at_end_fraction`: devices whose SMI firmware differs from what they run / all
+  devices, Suspended or not (Requirement 2's benefit for every device).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from dsp import DeviceStatus
+
+METRICS = (
+    "suspended_at_end_fraction",
+    "restored_fraction",
+    "time_to_restore_hours_p50",
+    "time_to_restore_hours_p95",
+    "service_requests_per_device",
+    "wasted_firmware_updates_per_device",
+    "firmware_misaligned_at_end_fraction",
+)
+ALERT_CODES = ("N28", "N29", "N50", "N51", "N52")  # N28: the suspension alert's modelled code (R-CPL-2)
+_SUSPENDED = DeviceStatus.SUSPENDED
+
+# two-sided 95% Student t quantiles by degrees of freedom (no SciPy needed)
+_T95 = {
+    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+    11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093,
+    20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048,
+    29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980,
+}
+
+
+def t95(df: int) -> float:
+    """The two-sided 95% t quantile (the nearest tabulated df at or below; 1.96 beyond 120)."""
+    if df > 120:
+        return 1.96
+    return _T95[max(k for k in _T95 if k <= df)]
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile of sorted values (q in [0, 100])."""
+    if not values:
+        return None
+    pos = (len(values) - 1) * q / 100.0
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (pos - lo)
+
+
+def measure(world, wasted_updates: int) -> dict[str, float | None]:
+    """The metrics of one finished replication."""
+    devices = world.devices
+    n = len(devices)
+    suspended = ever = misaligned = 0
+    restore_times: list[float] = []
+    for record in world.dsp.inventory:
+        if record.status is _SUSPENDED:
+            suspended += 1
+        history = record.history
+        if len(history) > 1:
+            for i, (status, since) in enumerate(history):
+                if status is _SUSPENDED:
+                    ever += 1
+                    if i + 1 < len(history):
+                        restore_times.append((history[i + 1][1] - since) / 3600.0)
+                    break
+        if record.firmware != devices[record.device_id].running:
+            misaligned += 1
+    restore_times.sort()
+    return {
+        "suspended_at_end_fraction": suspended / n,
+        "restored_fraction": (ever - suspended) / ever if ever else None,
+        "time_to_restore_hours_p50": percentile(restore_times, 50),
+        "time_to_restore_hours_p95": percentile(restore_times, 95),
+        "service_requests_per_device": world.service_requests / n,
+        "wasted_firmware_updates_per_device": wasted_updates / n,
+        "firmware_misaligned_at_end_fraction": misaligned / n,
+    }
+
+
+def summarise(values: Sequence[float | None]) -> dict[str, Any]:
+    """Mean and 95% t confidence interval over replications (None values left out; fewer than two:
+    the interval is the mean itself, or null when there is no value)."""
+    xs = [v for v in values if v is not None]
+    if not xs:
+        return {"mean": None, "ci95": [None, None]}
+    mean = math.fsum(xs) / len(xs)
+    if len(xs) < 2:
+        return {"mean": _round(mean), "ci95": [_round(mean), _round(mean)]}
+    var = math.fsum((x - mean) ** 2 for x in xs) / (len(xs) - 1)
+    half = t95(len(xs) - 1) * math.sqrt(var / len(xs))
+    return {"mean": _round(mean), "ci95": [_round(mean - half), _round(mean + half)]}
+
+
+def _round(x: float) -> float:
+    """12 significant digits: the summary is byte-stable and no reader needs more."""
+    return float(f"{x:.12g}")

@@ -1,0 +1,68 @@
+"""Random numbers keyed by (seed, replication, device, message, purpose): no shared generator.
+
+Every draw is a pure function of its key (counter-based hashing with SplitMix64), so a replication gives
+the same result whatever else runs, in whatever order, on whichever worker. A device numbers its own
+messages; each message draws for a handful of purposes (loss on a leg, latency on a leg, ...).
+"""
+from __future__ import annotations
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+_TO_UNIT = 2.0**-53
+
+# what a draw is for: one slot per purpose in a message's key
+REQUEST_LOSS, REQUEST_LATENCY, RESPONSE_LOSS, RESPONSE_LATENCY = 0, 1, 2, 3
+ALERT_LOSS, ALERT_LATENCY, DELIVERY_LOSS, DELIVERY_LATENCY = 4, 5, 6, 7
+ACTIVATION_FAILS, OMITS_VERSION, OFFLINE, ALERT_DELIVERY_LOSS, ALERT_DELIVERY_LATENCY = 8, 9, 10, 11, 12
+
+
+def mix64(z: int) -> int:
+    """SplitMix64's finaliser: a bijection on 64-bit ints that scatters nearby keys."""
+    z = (z + _GOLDEN) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+class Streams:
+    """The random streams of one replication: `uniform(device, message, purpose)` in [0, 1)."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, seed: int, replication: int) -> None:
+        self.base = mix64(mix64(seed & _MASK) ^ (replication & _MASK))
+
+    def uniform(self, device: int, message: int, purpose: int) -> float:
+        """A uniform draw for one purpose of one message of one device (device < 2^26, message < 2^24).
+
+        Two multiply-xorshift rounds of SplitMix64 over the packed key: cheap, and every bit of the key
+        reaches the 53 bits kept."""
+        z = ((self.base ^ ((device << 37) | (message << 8) | purpose)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & _MASK
+        return ((z ^ (z >> 29)) >> 11) * _TO_UNIT
+
+
+def latency_drawer(base: int, kind: str, mean: float, low: float, high: float):
+    """`draw(device, message, purpose) -> seconds`: a uniform draw and its inverse transform fused into
+    one call for the hot path (the same numbers as `Latency.sample(Streams.uniform(...))`)."""
+    import math
+
+    log = math.log
+    span = high - low
+
+    def uniform(device: int, message: int, purpose: int) -> float:
+        z = ((base ^ ((device << 37) | (message << 8) | purpose)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & _MASK
+        return ((z ^ (z >> 29)) >> 11) * _TO_UNIT
+
+    if kind == "exponential":
+
+        def draw(device: int, message: int, purpose: int) -> float:
+            z = ((base ^ ((device << 37) | (message << 8) | purpose)) * 0xBF58476D1CE4E5B9) & _MASK
+            z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & _MASK
+            return -mean * log(1.0 - ((z ^ (z >> 29)) >> 11) * _TO_UNIT)
+
+        return draw
+    if kind == "uniform":
+        return lambda device, message, purpose: low + span * uniform(device, message, purpose)
+    return lambda device, message, purpose: mean
