@@ -116,10 +116,21 @@ def _manifest_view(manifest: Mapping[str, Any]) -> dict[str, Any]:
     shown = {"tool_version", "git_commit", "rulesets", "seed", "python", "started", "finished", "features", "packages"}
     rows += [(key.replace("_", " ").capitalize(), value) for key, value in manifest.items() if key not in shown]
     return {
-        "rows": [(label, "—" if value is None or value == "" else str(value)) for label, value in rows],
+        "rows": [(label, _manifest_text(value)) for label, value in rows],
         "features": [(str(f.get("path", "")), str(f.get("sha256", ""))) for f in manifest.get("features") or []],
         "packages": sorted((str(k), str(v)) for k, v in (manifest.get("packages") or {}).items()),
     }
+
+
+def _manifest_text(value: Any) -> str:
+    """A manifest value as a reader wants it: mappings one `key: value` per line, lists comma-joined."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, Mapping):
+        return "\n".join(f"{k}: {_manifest_text(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def _scenario_view(index: int, scenario: Mapping[str, Any]) -> dict[str, Any]:
