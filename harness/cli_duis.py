@@ -25,6 +25,7 @@ def add_parser(commands) -> None:
 
 def validate_files(args: argparse.Namespace) -> int:
     from dsp.duis.errors import DuisError
+    from dsp.duis.safe_xml import parse_xml
     from dsp.duis.schema import resolve_schema_source, validate
 
     try:
@@ -36,9 +37,12 @@ def validate_files(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             raw = _read(name)
-            reasons = validate(raw, schema) if raw is not None else ["cannot read the file"]
+            if raw is None:
+                reasons = ["cannot read the file"]
+            else:  # an 11.1 may be ~10 MB: parse with the file limit, then validate the tree
+                reasons = validate(parse_xml(raw, source=name, max_bytes=MAX_FILE_BYTES), schema)
         except DuisError as error:
-            reasons = [str(error).removeprefix("<DUIS message>: ")]
+            reasons = [str(error).removeprefix(f"{name}: ")]
         if reasons:
             invalid += 1
             print(f"{name}: invalid: {reasons[0]}" + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""))

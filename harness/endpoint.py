@@ -128,6 +128,7 @@ class DuisEndpoint:
         self._offset = 0.0
         self._lock = threading.Lock()
         self.outbox: deque[dict[str, Any]] = deque(maxlen=OUTBOX_KEPT)
+        self._outbox_lock = threading.Lock()
         self._outgoing: deque[tuple[str, bytes]] = deque()
         self._wake: Callable[[], None] = lambda: None
         self.world.alert_listener = self._on_alert
@@ -221,7 +222,12 @@ class DuisEndpoint:
         return taken
 
     def record(self, kind: str, xml: bytes, status: str) -> None:
-        self.outbox.append({"kind": kind, "status": status, "xml": xml.decode("utf-8")})
+        with self._outbox_lock:
+            self.outbox.append({"kind": kind, "status": status, "xml": xml.decode("utf-8")})
+
+    def delivered(self) -> list[dict[str, Any]]:
+        with self._outbox_lock:
+            return list(self.outbox)
 
     # --- the test double ---------------------------------------------------------------------------------
 
@@ -362,7 +368,7 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
         return endpoint.advance(float(_field(body, "advance_seconds", (int, float))))
 
     def outbox(params, body):
-        return list(endpoint.outbox)
+        return endpoint.delivered()
 
     def health(params, body):
         return endpoint.health()
