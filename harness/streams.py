@@ -6,6 +6,8 @@ messages; each message draws for a handful of purposes (loss on a leg, latency o
 """
 from __future__ import annotations
 
+import math
+
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _TO_UNIT = 2.0**-53
@@ -45,8 +47,6 @@ class Streams:
 def latency_drawer(base: int, kind: str, mean: float, low: float, high: float):
     """`draw(device, message, purpose) -> seconds`: a uniform draw and its inverse transform fused into
     one call for the hot path (the same numbers as `Latency.sample(Streams.uniform(...))`)."""
-    import math
-
     log = math.log
     span = high - low
 
