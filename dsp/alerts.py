@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dsp.inventory import SmiRecord
 from dsp.messages import DccAlert, FirmwareMismatchPayload, StatusChangePayload
+from dsp.vocabulary import NETWORK_OPERATOR_ROLE, SUPPLIER_ROLE
 
 N29 = "N29"  # Device Restored from Suspension
 N50 = "N50"  # Firmware Version no longer valid on the CPL
@@ -18,7 +19,7 @@ ALERT_NAMES = {
 
 
 def _to_supplier(code: str, record: SmiRecord, payload, now: float, rule: str) -> DccAlert:
-    return DccAlert(code, record.device_id, record.supplier, record.device_type.supplier_role, payload, now, rule)
+    return DccAlert(code, record.device_id, record.supplier, SUPPLIER_ROLE[record.device_type], payload, now, rule)
 
 
 def device_restored(record: SmiRecord, now: float, rule: str) -> tuple[DccAlert, DccAlert]:
@@ -27,7 +28,7 @@ def device_restored(record: SmiRecord, now: float, rule: str) -> tuple[DccAlert,
     return (
         _to_supplier(N29, record, payload, now, rule),
         DccAlert(
-            N29, record.device_id, record.network_operator, record.device_type.network_operator_role, payload, now, rule
+            N29, record.device_id, record.network_operator, NETWORK_OPERATOR_ROLE[record.device_type], payload, now, rule
         ),
     )
 

@@ -57,6 +57,9 @@ CATALOGUE: dict[str, ServiceRequestDefinition] = {
 
 def definition(srv: str) -> ServiceRequestDefinition:
     """The catalogue row for an SRV; a DomainError names the SRVs served when it is unknown."""
+    row = CATALOGUE.get(srv)  # the hot path: an SRV string as the catalogue spells it
+    if row is not None:
+        return row
     try:
         return CATALOGUE[str(srv).strip()]
     except KeyError:

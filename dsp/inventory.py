@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from dsp.errors import DomainError
 from dsp.identifiers import eui64, firmware_version
-from dsp.vocabulary import DeviceModel, DeviceStatus, DeviceType, UserRole
+from dsp.vocabulary import NETWORK_OPERATOR_ROLE, SUPPLIER_ROLE, DeviceModel, DeviceStatus, DeviceType, UserRole
 
 
 class SmiRecord:
@@ -179,13 +179,13 @@ class SmartMeteringInventory:
         IS/GS: the responsible supplier (IS for electricity devices, GS for gas; CHF and PPMID either).
         ED/GT: the network operator. ES/RSA: listed on the record. OU: any device [model].
         """
-        if role in (UserRole.IS, UserRole.GS):
-            return user_id == record.supplier and (
-                role is record.device_type.supplier_role or record.device_type in _DUAL_FUEL
-            )
-        if role in (UserRole.ED, UserRole.GT):
+        if role is _IS or role is _GS:
+            device_type = record.device_type
+            return user_id == record.supplier and (role is SUPPLIER_ROLE[device_type] or device_type in _DUAL_FUEL)
+        if role is _ED or role is _GT:
+            device_type = record.device_type
             return user_id == record.network_operator and (
-                role is record.device_type.network_operator_role or record.device_type in _DUAL_FUEL
+                role is NETWORK_OPERATOR_ROLE[device_type] or device_type in _DUAL_FUEL
             )
         if role is UserRole.OU:
             return True
@@ -203,3 +203,4 @@ class SmartMeteringInventory:
 
 _NEEDS_PRIOR = frozenset((DeviceStatus.SUSPENDED, DeviceStatus.RECOVERY, DeviceStatus.RECOVERED))
 _DUAL_FUEL = frozenset((DeviceType.CHF, DeviceType.PPMID))
+_IS, _GS, _ED, _GT = UserRole.IS, UserRole.GS, UserRole.ED, UserRole.GT

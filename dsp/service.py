@@ -36,6 +36,10 @@ from dsp.version_rule import apply_version_rule
 from dsp.vocabulary import CplStatus, DeviceModel, DeviceStatus, DeviceType, ResponseCode
 
 
+_I0, _I99 = ResponseCode.I0, ResponseCode.I99
+_NO_COMMANDS: tuple = ()
+
+
 @dataclass(frozen=True, slots=True)
 class InventoryRow:
     """One device in an 8.2 Read Inventory response."""
@@ -77,19 +81,19 @@ class DataServiceProvider:
         if failure is not None:
             return Outcome(responses=(ServiceResponse(request, failure, now),))  # R-E5-6: never reaches the device
         srv = row.srv
-        if srv == "8.2":
-            return Outcome(responses=(ServiceResponse(request, ResponseCode.I0, now, self._read_inventory(request)),))
-        if srv == "12.1":
-            return Outcome(responses=(ServiceResponse(request, ResponseCode.I0, now, ()),))
-        if srv == "11.1":
-            image = FirmwareImage(request.firmware_version, request.firmware_hash or b"")
-            commands = tuple(DeviceCommand(request, device_id, image) for device_id in request.device_list)
-        elif srv == "11.3":
+        if srv == "11.3":
             commands = (DeviceCommand(request, request.target, self._image_to_activate(request)),)
+        elif srv == "11.1":
+            image = FirmwareImage(request.firmware_version, request.firmware_hash or b"")
+            commands = tuple([DeviceCommand(request, device_id, image) for device_id in request.device_list])
+        elif srv == "8.2":
+            return Outcome(responses=(ServiceResponse(request, _I0, now, self._read_inventory(request)),))
+        elif srv == "12.1":
+            return Outcome(responses=(ServiceResponse(request, _I0, now, ()),))
         else:
             commands = (DeviceCommand(request, request.target),)
         # R-E5-6: acknowledged now, answered with I0 when the device responds
-        return Outcome(responses=(ServiceResponse(request, ResponseCode.I99, now),), commands=commands)
+        return Outcome((ServiceResponse(request, _I99, now),), commands)
 
     def no_response(self, request: ServiceRequest, now: float) -> Outcome:
         """The response timeout passed with no device response (R-DEV-6)."""
@@ -123,22 +127,22 @@ class DataServiceProvider:
         R-112-3: the SMI is updated here, from the response itself, with no step by any user.
         """
         command = message.command
-        response = (ServiceResponse(command.request, ResponseCode.I0, now, message),)
+        response = (ServiceResponse(command.request, _I0, now, message),)
         record = self.inventory.find(command.device_id)
         if record is None:
             raise DomainError(f"unknown device {command.device_id}: not in the SMI")
         kind = type(message)
-        if kind is FirmwareVersionRead:
-            changes, sent = self._firmware_read(record, message, now)
-        elif kind is ActivationResponse:
+        if kind is ActivationResponse:
             changes, sent = self._feed(record, message.version, activation_feed(self.ruleset, message), now)
+        elif kind is ImageDistributed or kind is Acknowledged:
+            return Outcome(response)
+        elif kind is FirmwareVersionRead:
+            changes, sent = self._firmware_read(record, message, now)
         elif kind is ActivationAlert:
             changes, sent = self._feed(record, message.version, activation_alert_feed(self.ruleset, message), now)
-        elif kind is ImageDistributed or kind is Acknowledged:
-            return Outcome(responses=response)
         else:
             raise DomainError(f"unknown device message {kind.__name__}")
-        return Outcome(responses=response, alerts=sent, changes=changes)
+        return Outcome(response, _NO_COMMANDS, sent, changes)
 
     def _firmware_read(self, record: SmiRecord, message: FirmwareVersionRead, now: float):
         version = message.version

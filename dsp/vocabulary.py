@@ -73,6 +73,11 @@ class DeviceType(_Parse, Enum):
         return UserRole.GT if self is DeviceType.GSME or self is DeviceType.GPF else UserRole.ED
 
 
+# The two roles above as plain look-ups, for the hot paths of authorisation (E4) and alert routing
+SUPPLIER_ROLE: dict[DeviceType, UserRole] = {t: t.supplier_role for t in DeviceType}
+NETWORK_OPERATOR_ROLE: dict[DeviceType, UserRole] = {t: t.network_operator_role for t in DeviceType}
+
+
 class DeviceStatus(_Parse, Enum):
     """SMI status: the DUIS `DeviceStatus` values."""
 

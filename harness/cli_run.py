@@ -62,7 +62,8 @@ def main(args: argparse.Namespace) -> int:
             )
             return 130
     if not args.quiet:
-        _table(Console(), summary, out)
+        # a log or pipe has no width: give the results table room rather than rich's 80 columns
+        _table(Console() if sys.stdout.isatty() else Console(width=160), summary, out)
     return 0
 
 

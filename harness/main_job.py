@@ -3,7 +3,7 @@
     python -m harness.main_job [--out DIR]
 
 1. The headline study: the three rule sets compared across lost 11.3 responses
-   (`scenarios/compare-rulesets.toml`) -> DIR/whatif/ (summary.json, replications.csv, report.html).
+   (`scenarios/rulesets-vs-loss.toml`) -> DIR/whatif/ (summary.json, replications.csv, report.html).
 2. The evidence suite: every built-in Gherkin scenario -> DIR/evidence/ (evidence.html, evidence.json,
    junit.xml).
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from harness.cli import main as sm_harness
 
-HEADLINE = Path(__file__).resolve().parents[1] / "scenarios" / "compare-rulesets.toml"
+HEADLINE = Path(__file__).resolve().parents[1] / "scenarios" / "rulesets-vs-loss.toml"
 
 
 def main(argv: list[str] | None = None) -> int:

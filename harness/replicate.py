@@ -104,7 +104,7 @@ def run_study(
     final.mkdir()
     (final / "summary.json").write_text(dumps(summary), encoding="utf-8")
     write_csv(final / "replications.csv", rows)
-    from harness.report import write_report
+    from reports.whatif import write_report
 
     write_report(final, summary, rows)
     if out.exists():

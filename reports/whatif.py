@@ -59,7 +59,9 @@ def render_report(summary: Any, replications_rows: Iterable[Mapping[str, Any]] =
 
 def sweep_points(summary: Any) -> list[tuple[dict[str, Any], Mapping[str, Any]]]:
     """(parameters, summary) per point; a single run is one point with no parameters."""
-    if isinstance(summary, Mapping) and "sweep" in summary:
+    if isinstance(summary, Mapping) and len(summary.get("points") or ()) > 1:
+        raw = _simulation_points(summary)
+    elif isinstance(summary, Mapping) and isinstance(summary.get("sweep"), list):
         raw = summary["sweep"]
     elif isinstance(summary, list):
         raw = summary
@@ -70,6 +72,15 @@ def sweep_points(summary: Any) -> list[tuple[dict[str, Any], Mapping[str, Any]]]
     if len(rulesets) > 1 and not any("ruleset" in p for p, _ in points):
         points = [({"ruleset": s.get("ruleset"), **p}, s) for p, s in points]
     return points
+
+
+def _simulation_points(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """`sm-harness run`'s summary.json: one entry of `points` per sweep point, with its `params`."""
+    shared = {k: summary[k] for k in ("name", "description", "seed", "replications", "horizon_hours") if k in summary}
+    return [
+        {"parameters": dict(point.get("params") or {}), "summary": {**shared, **point}}
+        for point in summary["points"]
+    ]
 
 
 def metric(summary: Mapping[str, Any], name: str) -> tuple[float | None, float | None, float | None]:
@@ -131,6 +142,8 @@ def whatif_view(summary: Any, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
         "scenario": _scenario_rows(points, table),
         "headline": _headline(points, table),
         "manifest": _kv(manifest),
+        "modelling_decisions": sorted(((summary.get("modelling_decisions") if isinstance(summary, Mapping) else None)
+                                       or first.get("modelling_decisions") or {}).items()),
         "results": _results_view(table),
         "charts": _sweep_charts(points, table) if sweep else _single_charts(first, rows),
         "counters": _counters(points, table, "alerts") + _counters(points, table, "responses"),
