@@ -89,9 +89,13 @@ def measure(world, wasted_updates: int) -> dict[str, float | None]:
     }
 
 
-def summarise(values: Sequence[float | None]) -> dict[str, Any]:
+def summarise(values: Sequence[float | None], upper: float | None = None) -> dict[str, Any]:
     """Mean and 95% t confidence interval over replications (None values left out; fewer than two:
-    the interval is the mean itself, or null when there is no value)."""
+    the interval is the mean itself, or null when there is no value).
+
+    Every metric is a count, a time or a fraction, so the interval is clipped to [0, upper]: a t interval
+    reaching below zero hours says only that the replications disagree, which the width already shows.
+    """
     xs = [v for v in values if v is not None]
     if not xs:
         return {"mean": None, "ci95": [None, None]}
@@ -100,7 +104,8 @@ def summarise(values: Sequence[float | None]) -> dict[str, Any]:
         return {"mean": _round(mean), "ci95": [_round(mean), _round(mean)]}
     var = math.fsum((x - mean) ** 2 for x in xs) / (len(xs) - 1)
     half = t95(len(xs) - 1) * math.sqrt(var / len(xs))
-    return {"mean": _round(mean), "ci95": [_round(mean - half), _round(mean + half)]}
+    high = mean + half if upper is None else min(upper, mean + half)
+    return {"mean": _round(mean), "ci95": [_round(max(0.0, mean - half)), _round(high)]}
 
 
 def _round(x: float) -> float:

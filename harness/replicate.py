@@ -153,7 +153,10 @@ def _point_summary(study: Study, p: int, results: dict) -> dict[str, Any]:
         "params": study.params[p],
         "ruleset": data["ruleset"],
         "devices": runs[0]["devices"],
-        "metrics": {m: summarise([run["metrics"][m] for run in runs]) for m in METRICS},
+        "metrics": {
+            m: summarise([run["metrics"][m] for run in runs], 1.0 if m.endswith("_fraction") else None)
+            for m in METRICS
+        },
         # mean count per replication received by the users
         "alerts": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in sorted(set(ALERT_CODES[1:]) | set(alert_codes))},
         "responses": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in response_codes},
