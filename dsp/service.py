@@ -108,15 +108,19 @@ class DataServiceProvider:
         return FirmwareImage(entry.firmware if entry is not None else None, digest)
 
     def _read_inventory(self, request: ServiceRequest) -> tuple[InventoryRow, ...]:
-        user = request.user
+        user_id, role = request.user.user_id, request.user.role
+        inventory = self.inventory
+        eligible = inventory.eligible_user
         if request.device_list:
-            records = (r for r in map(self.inventory.find, request.device_list) if r is not None)
+            records = [r for r in map(inventory.find, request.device_list) if r is not None]
         else:
-            records = iter(self.inventory)
+            records = inventory
         return tuple(
-            InventoryRow(r.device_id, r.device_type, r.status, r.firmware)
-            for r in records
-            if self.inventory.eligible_user(r, user.user_id, user.role)
+            [
+                InventoryRow(r.device_id, r.device_type, r.status, r.firmware)
+                for r in records
+                if eligible(r, user_id, role)
+            ]
         )
 
     # --- what devices send back ---------------------------------------------------------------------

@@ -44,16 +44,24 @@ class Streams:
         return ((z ^ (z >> 29)) >> 11) * _TO_UNIT
 
 
-def latency_drawer(base: int, kind: str, mean: float, low: float, high: float):
-    """`draw(device, message, purpose) -> seconds`: a uniform draw and its inverse transform fused into
-    one call for the hot path (the same numbers as `Latency.sample(Streams.uniform(...))`)."""
-    log = math.log
-    span = high - low
+def uniform_drawer(base: int):
+    """`uniform(device, message, purpose)` of the streams whose base is `base`, as a plain function for
+    the hot path (the same numbers as `Streams.uniform`)."""
 
     def uniform(device: int, message: int, purpose: int) -> float:
         z = ((base ^ ((device << 37) | (message << 8) | purpose)) * 0xBF58476D1CE4E5B9) & _MASK
         z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & _MASK
         return ((z ^ (z >> 29)) >> 11) * _TO_UNIT
+
+    return uniform
+
+
+def latency_drawer(base: int, kind: str, mean: float, low: float, high: float):
+    """`draw(device, message, purpose) -> seconds`: a uniform draw and its inverse transform fused into
+    one call for the hot path (the same numbers as `Latency.sample(Streams.uniform(...))`)."""
+    log = math.log
+    span = high - low
+    uniform = uniform_drawer(base)
 
     if kind == "exponential":
 

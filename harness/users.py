@@ -25,7 +25,7 @@ from harness.world import Exchange, World
 
 UPDATE, READ, REFIRMWARE = 0, 1, 2  # a lane's jobs: R-SU-1 (+ R-SU-2 retries), R-SU-3, R-SU-4
 _DONE_OUTCOMES = (ActivationOutcome.SUCCESS, ActivationOutcome.NO_IMAGE_HELD)
-_I0 = ResponseCode.I0
+_I0, _I99 = ResponseCode.I0, ResponseCode.I99
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,14 @@ class Supplier:
         """Schedule the campaign at its start time."""
         self.world.env.schedule(_Start(self._campaign), delay=self.policy.start)
 
+    def run_round(self, kind: int) -> None:
+        """Run one round at `now`, unscheduled: the seam a scripted world (the Gherkin steps) drives.
+        UPDATE: the campaign (R-SU-1, R-SU-2); READ: an 11.2 sweep (R-SU-3); REFIRMWARE: re-updates (R-SU-4)."""
+        if kind == UPDATE:
+            self._campaign()
+        else:
+            self._recovery_round(kind)
+
     # --- rounds -------------------------------------------------------------------------------------
 
     def _campaign(self) -> None:
@@ -81,13 +89,15 @@ class Supplier:
         self.jobs.extend((UPDATE, d) for d in self.fleet.campaign)
         self._dispatch()
 
-    def _recovery_round(self) -> None:
+    def _recovery_round(self, kind: int | None = None) -> None:
         """R-SU-3 / R-SU-4: read the inventory (8.2) page by page; act on the devices still Suspended."""
-        kind = READ if self.rounds_done <= self.policy.sweeps else REFIRMWARE
+        if kind is None:
+            kind = READ if self.rounds_done <= self.policy.sweeps else REFIRMWARE
         world, page = self.world, self.policy.inventory_page
         by_user: dict = {}  # the IS reads its electricity devices, the GS its gas devices (E4)
+        find, supplier_for = self._records.find, self.fleet.supplier
         for device_id in self.fleet.campaign:
-            user = self.fleet.supplier[self._records.find(device_id).device_type]
+            user = supplier_for[find(device_id).device_type]
             by_user.setdefault(user, []).append(device_id)
         for user, devices in by_user.items():
             for i in range(0, len(devices), page):
@@ -145,11 +155,12 @@ class _Start:
 class _Lane:
     """One unit of the campaign window: works one device's job to its end, then takes the next."""
 
-    __slots__ = ("supplier", "kind", "device_id", "attempts", "waiting", "user", "record")
+    __slots__ = ("supplier", "kind", "device_id", "attempts", "waiting", "user", "record", "heard")
 
     def __init__(self, supplier: Supplier) -> None:
         self.supplier = supplier
         self.waiting: Exchange | None = None
+        self.heard = self._heard  # the listener of every request the lane sends, bound once
 
     def take(self) -> None:
         """Take jobs until one needs to wait for a response (an E-code answers at once)."""
@@ -199,8 +210,9 @@ class _Lane:
         return self._send(request)
 
     def _send(self, request: ServiceRequest) -> bool:
-        exchange = self.supplier.world.submit(request, self._heard, self.supplier.policy.retry_timeout)
-        if exchange.code is ResponseCode.I99:
+        supplier = self.supplier
+        exchange = supplier.world.submit(request, self.heard, supplier.policy.retry_timeout)
+        if exchange.code is _I99:
             self.waiting = exchange
             return True
         return False  # rejected at once (e.g. E5 to a Suspended device under legacy): the job ends

@@ -40,7 +40,7 @@ from dsp import (
 from dsp.errors import DomainError
 from harness import streams as purpose
 from harness.comms import LEGS, Comms, Leg
-from harness.streams import Streams, latency_drawer
+from harness.streams import Streams, latency_drawer, uniform_drawer
 
 _SUCCESS = ActivationOutcome.SUCCESS
 _GSME = DeviceType.GSME
@@ -126,11 +126,20 @@ class Exchange:
 class _InFlight:
     """A message in flight: a bare SimPy event (SimPy needs only `callbacks` and `_ok`)."""
 
-    __slots__ = ("callbacks", "command", "exchange", "sent", "device", "number", "message", "armed")
+    __slots__ = ("callbacks", "command", "exchange", "sent", "device", "number", "route", "message", "armed")
     _ok = True
 
-    def __init__(self, command: DeviceCommand | None, exchange: Exchange | None, sent: float, device: int, number: int):
+    def __init__(
+        self,
+        command: DeviceCommand | None,
+        exchange: Exchange | None,
+        sent: float,
+        device: int,
+        number: int,
+        route: tuple[_Wire, _Wire, _Wire, _Wire],
+    ):
         self.command = command
+        self.route = route  # its SRV's four legs
         self.exchange = exchange
         self.sent = sent
         self.device = device
@@ -151,15 +160,16 @@ class _Call:
 
 
 class _Wire:
-    """One leg of one SRV compiled for the hot path: loss, fixed latency (None: drawn), sampler."""
+    """One leg of one SRV compiled for the hot path: loss, fixed latency (None: drawn), samplers."""
 
-    __slots__ = ("loss", "fixed", "draw", "ideal")
+    __slots__ = ("loss", "fixed", "draw", "chance", "ideal")
 
     def __init__(self, leg: Leg, streams: Streams) -> None:
         self.loss = leg.loss
         self.fixed = leg.latency.constant
         lat = leg.latency
         self.draw = latency_drawer(streams.base, lat.kind, lat.mean, lat.low, lat.high)  # (device, message, purpose)
+        self.chance = uniform_drawer(streams.base)  # the uniform draw a loss is decided by
         self.ideal = self.loss == 0.0 and self.fixed == 0.0  # nothing to draw, nothing to wait for
 
 
@@ -282,7 +292,7 @@ class World:
     ) -> Exchange:
         """A user submits a request at `now`; `listener` hears every later response to it, and hears
         None at `now + deadline` if no I0 has reached the user by then (the user's own timer)."""
-        now = self.env.now
+        now = self.env._now
         outcome = self.dsp.submit(request, now)
         self.service_requests += 1
         responses = outcome.responses
@@ -338,7 +348,7 @@ class World:
                     del self._forced_loss[key]
                 return True
         p = leg.loss
-        return p > 0.0 and (p >= 1.0 or self.streams.uniform(device, number, what) < p)
+        return p > 0.0 and (p >= 1.0 or leg.chance(device, number, what) < p)
 
     def _latency(self, leg: _Wire, device: int, number: int, what: int) -> float:
         fixed = leg.fixed
@@ -362,8 +372,9 @@ class World:
         numbers = self._numbers
         number = numbers[device]
         numbers[device] = number + 1
-        flight = _InFlight(command, exchange, now, device, number)
-        leg = (self._routes.get(srv) or self._route(srv))[0]
+        route = self._routes.get(srv) or self._route(srv)
+        flight = _InFlight(command, exchange, now, device, number, route)
+        leg = route[0]
         if (self._forced_loss or leg.loss > 0.0) and self._lost(leg, device, number, purpose.REQUEST_LOSS, device_id, srv, "request"):
             self._lose(flight, "request")
             self._arm_timeout(flight)
@@ -412,7 +423,7 @@ class World:
                 self._schedule(_Call(self._execute_due, (device, flight)), NORMAL, request.execution_time - now)
             elif message.outcome is _SUCCESS and device.device_type is _GSME:
                 self._refresh_gpf(device_id, device.running)
-        leg = (self._routes.get(srv) or self._route(srv))[1]
+        leg = flight.route[1]
         exchange = flight.exchange
         if (self._forced_loss or leg.loss > 0.0) and self._lost(leg, index, number, purpose.RESPONSE_LOSS, device_id, srv, "response"):
             self._lose(flight, "response")
@@ -453,8 +464,8 @@ class World:
             self._note(now, "device_command", srv, device.device_id, None, None, _describe(alert))
         if alert.outcome is ActivationOutcome.SUCCESS and device.device_type is DeviceType.GSME:
             self._refresh_gpf(device.device_id, device.running)
-        leg = self._route(srv)[2]
-        late = _InFlight(flight.command, flight.exchange, now, index, number)
+        leg = flight.route[2]
+        late = _InFlight(flight.command, flight.exchange, now, index, number, flight.route)
         late.armed = True  # an alert has no response timeout
         if self._lost(leg, index, number, purpose.ALERT_LOSS, device.device_id, srv, "alert"):
             self._lose(late, "alert")
@@ -481,12 +492,12 @@ class World:
         if self._tracing:
             command = flight.command
             self._note(now, "device_message", command.request.srv, command.device_id, None, None, _describe(message))
-        self._apply(outcome, flight.exchange, flight.command.request.srv, flight.device)
+        self._apply(outcome, flight.exchange, flight.command.request.srv, flight.device, flight.route)
 
     def _arm_timeout(self, flight: _InFlight) -> None:
         """R-DEV-6: no response within the timeout; the DSP answers E21 (or, configurably, nothing)."""
         flight.armed = True
-        delay = max(0.0, flight.sent + self.response_timeout - self.env.now)
+        delay = max(0.0, flight.sent + self.response_timeout - self.env._now)
         self._schedule(_Call(self._timed_out, (flight,)), NORMAL, delay)
 
     def _watch(self, exchange: Exchange | None, arrival: float | None) -> None:
@@ -499,7 +510,7 @@ class World:
         if arrival is not None and arrival <= due:
             return
         exchange.watched = True
-        self._schedule(_Call(self._deadline_passed, (exchange,)), NORMAL, max(0.0, due - self.env.now))
+        self._schedule(_Call(self._deadline_passed, (exchange,)), NORMAL, max(0.0, due - self.env._now))
 
     def _deadline_passed(self, call: _Call) -> None:
         exchange = call.args[0]
@@ -508,17 +519,22 @@ class World:
 
     def _timed_out(self, call: _Call) -> None:
         flight = call.args[0]
-        outcome = self.dsp.no_response(flight.command.request, self.env.now)
-        self._apply(outcome, flight.exchange, flight.command.request.srv, flight.device)
+        outcome = self.dsp.no_response(flight.command.request, self.env._now)
+        self._apply(outcome, flight.exchange, flight.command.request.srv, flight.device, flight.route)
 
-    def _apply(self, outcome: Outcome, exchange: Exchange | None, srv: str | None, device: int) -> None:
-        """Carry what the DSP did to the users: SMI changes traced, responses and alerts delivered."""
-        now = self.env.now
+    def _apply(
+        self, outcome: Outcome, exchange: Exchange | None, srv: str | None, device: int, route: tuple | None = None
+    ) -> None:
+        """Carry what the DSP did to the users: SMI changes traced, responses and alerts delivered.
+        `route`: the SRV's legs, when the caller has them at hand."""
         if self._tracing:
+            now = self.env._now
             for change in outcome.changes:
                 self._note(now, "smi_change", srv, change.device_id, None, None,
                            {"field": change.field, "old": change.old, "new": change.new, "rule": change.rule})
-        direct = (self._routes.get(srv) or self._route(srv))[3].ideal and not self._forced_loss
+        if route is None:
+            route = self._routes.get(srv) or self._route(srv)
+        direct = route[3].ideal and not self._forced_loss
         for response in outcome.responses:
             if direct:
                 self._receive(response, exchange)

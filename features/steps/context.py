@@ -30,6 +30,8 @@ from dsp import (
 from dsp.errors import DomainError
 from features.steps.aliases import Aliases
 from harness.comms import Comms
+from harness.fleet import Fleet
+from harness.users import READ, REFIRMWARE, UPDATE, Policy, Supplier
 from harness.world import Exchange, World
 
 DCC = "00-00-00-00-00-00-00-02"  # BusinessTargetID of Non-Device SRs (11.1, 8.2, 12.1): the DCC
@@ -39,6 +41,8 @@ INVENTORY_COLUMNS = ("device", "type", "smets", "firmware", "status", "prior_sta
                      "network_operator", "model")
 CPL_COLUMNS = ("device_type", "firmware", "status", "model")
 _NEEDS_PRIOR = (DeviceStatus.SUSPENDED, DeviceStatus.RECOVERY, DeviceStatus.RECOVERED)
+# The device types a supplier's firmware campaign updates (as in harness.fleet.build).
+_UPDATABLE = (DeviceType.ESME, DeviceType.GSME, DeviceType.CHF, DeviceType.HCALCS)
 
 # The users every scenario starts with (alias, roles); a device's supplier and network operator default
 # to the ones of its fuel (RULES §1).
@@ -91,6 +95,8 @@ class ScenarioContext:
             user_id = self.aliases.assign("user", name)
             self.users[name] = self.dsp.users.register(user_id, *roles)
         self.unregistered = ServiceUser(self.aliases.assign("user", "unregistered user"), UserRole.IS)
+        self.suppliers: list[Supplier] = []  # harness.users' service users the supplier steps drove
+        self.supplier_wait = 3600.0  # how long the supplier waits for an answer before an automated retry
 
     # --- the phases of a scenario -------------------------------------------------------------------
 
@@ -317,6 +323,91 @@ class ScenarioContext:
         firmware = firmware_version(firmware)
         for m in [DeviceModel.parse(model)] if model else self.models_for(kind, firmware):
             self.dsp.list_on_cpl(kind, m, firmware)
+
+    # --- When: the supplier as a service user (harness.users drives R-SU-1..4) -----------------------
+
+    def run_campaign(self, firmware: str, retries: int) -> None:
+        """R-SU-1 (+ R-SU-2): harness.users' supplier updates every updatable device at `now`; its
+        automated retries wait for their deadline, so they happen only as simulated time passes."""
+        world = self.live()
+        fleet = self._fleet()
+        policy = Policy(firmware=firmware_version(firmware), start=0.0, window=max(1, len(fleet.campaign)),
+                        future_dated=0.0, retries=retries, retry_timeout=self.supplier_wait, sweeps=0, refirmware=0,
+                        recovery_interval=0.0, inventory_page=max(1, len(fleet.campaign)))
+        supplier = Supplier(world, fleet, policy)
+        self.suppliers.append(supplier)
+        supplier.run_round(UPDATE)
+        world.settle()
+
+    def run_sweep(self) -> None:
+        """R-SU-3: read the inventory (8.2), send 11.2 to the devices still Suspended."""
+        self._supplier().run_round(READ)
+        self.world.settle()
+
+    def run_refirmware(self) -> None:
+        """R-SU-4: another firmware update (11.1 + 11.3) for the devices still Suspended."""
+        if not self.suppliers:
+            raise DomainError("the supplier re-updates to its campaign's firmware: run a firmware campaign first")
+        self._supplier().run_round(REFIRMWARE)
+        self.world.settle()
+
+    def _supplier(self) -> Supplier:
+        """The supplier of the last campaign; before any campaign, one with no campaign firmware (a sweep
+        needs none)."""
+        if not self.suppliers:
+            world, fleet = self.live(), self._fleet()
+            size = max(1, len(fleet.campaign))
+            policy = Policy(firmware="", start=0.0, window=size, future_dated=0.0, retries=0,
+                            retry_timeout=self.supplier_wait, sweeps=0, refirmware=0, recovery_interval=0.0,
+                            inventory_page=size)
+            self.suppliers.append(Supplier(world, fleet, policy))
+        return self.suppliers[-1]
+
+    def _fleet(self) -> Fleet:
+        """The inventory's updatable devices, as harness.users sees a fleet (one supplier per device type)."""
+        campaign: list[str] = []
+        smets: dict[str, int] = {}
+        users: dict[DeviceType, ServiceUser] = {}
+        for device_id in self.devices:
+            record = self.dsp.inventory.get(device_id)
+            if record.device_type not in _UPDATABLE:
+                continue
+            campaign.append(device_id)
+            if record.smets == 1:
+                smets[device_id] = 1  # R-DEV-4: no 11.1
+            known = users.setdefault(record.device_type, ServiceUser(record.supplier, record.device_type.supplier_role))
+            if known.user_id != record.supplier:
+                raise DomainError(f"the supplier steps need one supplier per device type, but the {record.device_type.value} "
+                                  f'devices "{self.name(known.user_id)}" and "{self.name(record.supplier)}" differ')
+        if not campaign:
+            raise DomainError("the inventory lists no device a supplier updates (ESME, GSME, CHF or HCALCS)")
+        return Fleet(users, campaign, smets, {}, [])
+
+    @property
+    def firmware_updates(self) -> int:
+        return sum(s.firmware_updates for s in self.suppliers)
+
+    @property
+    def wasted_updates(self) -> int:
+        return sum(s.wasted_updates for s in self.suppliers)
+
+    def supplier_requests(self, srv: str, name: str) -> list[ServiceRequest]:
+        """Every request the device's supplier sent about it (naming it as target or in the device list)."""
+        device_id = self.device_id(name)
+        supplier = self.record(name).supplier
+        srv = definition(srv).srv
+        seen: dict[int, ServiceRequest] = {}
+        for response in self.world.responses if self.world is not None else ():
+            request = response.request
+            if (request.srv == srv and request.user.user_id == supplier
+                    and (request.target == device_id or device_id in request.device_list)):
+                seen.setdefault(id(request), request)
+        return list(seen.values())
+
+    def supplier_answers(self, srv: str, name: str) -> list[ServiceResponse]:
+        """Every response to those requests, in the order the supplier received them."""
+        asked = {id(r) for r in self.supplier_requests(srv, name)}
+        return [r for r in self.world.responses if id(r.request) in asked] if self.world is not None else []
 
     # --- Then: what happened ------------------------------------------------------------------------
 

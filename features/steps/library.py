@@ -121,6 +121,12 @@ def _(sm: ScenarioContext) -> None:
     sm.set_comms(smets1_retry_omits_version=0.0)
 
 
+@step("Given", "the supplier waits {n} {unit} for a response before an automated retry",
+      "Given the supplier waits 2 hours for a response before an automated retry")
+def _(sm: ScenarioContext, n: str, unit: str) -> None:
+    sm.supplier_wait = duration(n, unit)
+
+
 @step("Given", "a GSME's new firmware reaches its gas proxy after {n} {unit}",
       "Given a GSME's new firmware reaches its gas proxy after 1 hour")
 def _(sm: ScenarioContext, n: str, unit: str) -> None:
@@ -203,6 +209,38 @@ def _(sm: ScenarioContext, sender: str, srv: str, device: str, firmware: str, n:
 @step("When", "{n} {unit} of simulated time {pass}", "When 3 hours of simulated time pass")
 def _(sm: ScenarioContext, n: str, unit: str) -> None:
     sm.pass_time(duration(n, unit))
+
+
+# --- When: the supplier as a service user (harness.users: R-SU-1..4) ------------------------------------
+
+
+@step("When", 'the supplier runs a firmware campaign to "{firmware}"',
+      'When the supplier runs a firmware campaign to "0200BBBB"')
+def _(sm: ScenarioContext, firmware: str) -> None:
+    sm.run_campaign(firmware, retries=0)
+
+
+@step("When", 'the supplier runs a firmware campaign to "{firmware}" with {n} automated 11.3 {retries}',
+      'When the supplier runs a firmware campaign to "0200BBBB" with 2 automated 11.3 retries')
+def _(sm: ScenarioContext, firmware: str, n: str) -> None:
+    sm.run_campaign(firmware, retries=_whole(n))
+
+
+@step("When", "the supplier runs an 11.2 recovery sweep", "When the supplier runs an 11.2 recovery sweep")
+def _(sm: ScenarioContext) -> None:
+    sm.run_sweep()
+
+
+@step("When", "the supplier re-updates the firmware of still-Suspended devices",
+      "When the supplier re-updates the firmware of still-Suspended devices")
+def _(sm: ScenarioContext) -> None:
+    sm.run_refirmware()
+
+
+def _whole(n: str) -> int:
+    if not n.isdigit():
+        raise DomainError(f"expected a whole number, got {n}")
+    return int(n)
 
 
 # --- Then: responses ------------------------------------------------------------------------------------
@@ -301,6 +339,39 @@ def _(sm: ScenarioContext, device: str, status: str) -> None:
         raise ScenarioFailure(f'the inventory response does not list "{device}"')
     if rows[0].status is not expected:
         raise ScenarioFailure(f'expected the inventory to list "{device}" as {expected.value}, but it says {rows[0].status.value}')
+
+
+# --- Then: what the supplier did (its requests, answers and counts) ------------------------------------
+
+
+@step("Then", 'the supplier sent SR {srv} to "{device}" {n} {times}', 'Then the supplier sent SR 11.3 to "E1" 3 times')
+def _(sm: ScenarioContext, srv: str, device: str, n: str) -> None:
+    sent = len(sm.supplier_requests(srv, device))
+    if sent != _whole(n):
+        raise ScenarioFailure(f'expected the supplier to have sent SR {srv} to "{device}" {n} time(s), but it sent it {sent} time(s)')
+
+
+@step("Then", 'the supplier\'s SR {srv} to "{device}" is answered "{code}"',
+      'Then the supplier\'s SR 11.2 to "E1" is answered "E5"')
+def _(sm: ScenarioContext, srv: str, device: str, code: str) -> None:
+    expected = ResponseCode.parse(code)
+    codes = [r.code.value for r in sm.supplier_answers(srv, device)]
+    if expected.value not in codes:
+        raise ScenarioFailure(f'expected an answer {expected.value} to the supplier\'s SR {srv} to "{device}", '
+                              f"but it was answered {', '.join(codes) or 'nothing'}")
+
+
+@step("Then", "{n} firmware {updates} {is} counted", "Then 3 firmware updates are counted")
+def _(sm: ScenarioContext, n: str) -> None:
+    if sm.firmware_updates != _whole(n):
+        raise ScenarioFailure(f"expected {n} firmware update(s) counted, but the supplier counted {sm.firmware_updates}")
+
+
+@step("Then", "{n} wasted firmware {updates} {is} counted", "Then 1 wasted firmware update is counted")
+def _(sm: ScenarioContext, n: str) -> None:
+    if sm.wasted_updates != _whole(n):
+        raise ScenarioFailure(f"expected {n} wasted firmware update(s) counted (R-SU-4), "
+                              f"but the supplier counted {sm.wasted_updates}")
 
 
 # --- Then: the SMI and the devices ---------------------------------------------------------------------

@@ -25,6 +25,10 @@ _BARE = {
     "device_type": r"[A-Za-z0-9]+",
     "sender": r"the supplier|the network operator|another supplier|an unregistered user",
     "pass": r"pass|passes",
+    "retries": r"retry|retries",
+    "times": r"times?",
+    "updates": r"updates?",
+    "is": r"is|are",
 }
 _PLACEHOLDER = re.compile(r'"\{(\w+)\}"|\{(\w+)\}')
 _DECORATORS = {"Given": given, "When": when, "Then": then}
