@@ -42,15 +42,13 @@ def authorise(
         return ResponseCode.E3
     if definition.non_device and not request.device_list:
         return None  # 8.2, 12.1: no device to check
-    find, eligible, targets = inventory.find, inventory.eligible_user, definition.targets
-    user_id, role = user.user_id, user.role
     for device_id in request.device_list or (request.target,):
-        record = find(device_id)
+        record = inventory.find(device_id)
         if record is None:
             return ResponseCode.E19
-        if record.device_type not in targets:
+        if record.device_type not in definition.targets:
             return ResponseCode.E19  # [model] not a device this SRV can target
-        if not eligible(record, user_id, role):
+        if not inventory.eligible_user(record, user.user_id, user.role):
             return ResponseCode.E4
         if not status_allows(request, definition, record, ruleset):
             return ResponseCode.E5

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from dsp.records import frozen_record
 from dsp.users import ServiceUser
 from dsp.vocabulary import ActivationOutcome, DeviceStatus, DeviceType, ResponseCode, UserRole
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class FirmwareImage:
     """A firmware image as far as the model needs it: its version and its 32-byte hash."""
@@ -18,6 +20,7 @@ class FirmwareImage:
     hash: bytes
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class ServiceRequest:
     """A DUIS Service Request as the DSP sees it after parsing.
@@ -37,6 +40,7 @@ class ServiceRequest:
     execution_time: float | None = None  # 11.3: future-dated activation
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class DeviceCommand:
     """What the DSP sends a device for a passed request (R-E5-6). `image` for 11.1 and 11.3."""
@@ -49,6 +53,7 @@ class DeviceCommand:
 # --- what devices send back ------------------------------------------------------------------------
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class FirmwareVersionRead:
     """11.2 response: the version the device runs (a GPF: its copy of its GSME's version, R-112-6)."""
@@ -58,6 +63,7 @@ class FirmwareVersionRead:
     device_type: DeviceType
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class ActivationResponse:
     """Immediate 11.3 response (R-DEV-2). `version` None: the response carries no version (R-113-3).
@@ -69,6 +75,7 @@ class ActivationResponse:
     scheduled: bool = False
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class ActivationAlert:
     """Device alert 0x8F66 (success) / 0x8F67 (failure), GBCS message code 0x00CA (R-FD-1)."""
@@ -79,6 +86,7 @@ class ActivationAlert:
     version: str | None
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class ImageDistributed:
     """11.1: the image reached the device (held=True) or did not."""
@@ -87,6 +95,7 @@ class ImageDistributed:
     held: bool
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class Acknowledged:
     """A device's plain success response to an SR whose content the model does not track (6.23, 2.2)."""
@@ -100,6 +109,7 @@ DeviceMessage = Union[FirmwareVersionRead, ActivationResponse, ActivationAlert, 
 # --- what the DSP sends its users ------------------------------------------------------------------
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class ServiceResponse:
     """A DUIS Service Response to the request's sender. `body` is the device message, or e.g. the
@@ -111,6 +121,7 @@ class ServiceResponse:
     body: object = None
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class StatusChangePayload:
     """`DCCAlert/DeviceStatusChangeEvent`: `change` is DeviceSuspended or DeviceRestored."""
@@ -120,6 +131,7 @@ class StatusChangePayload:
     status: DeviceStatus
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class FirmwareMismatchPayload:
     """`DCCAlert/FirmwareVersionMismatch`: the SMI's firmware against the device's (N52; also N50/N51 [model])."""
@@ -130,6 +142,7 @@ class FirmwareMismatchPayload:
     device_version: str
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class DccAlert:
     """One DCC Alert delivered to one recipient user (R-ALERT-1)."""
@@ -143,6 +156,7 @@ class DccAlert:
     rule: str
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class SmiChange:
     """One change the DSP made to the SMI, with the rule that made it."""
@@ -157,6 +171,7 @@ class SmiChange:
 _NONE: tuple = ()
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True, eq=False)
 class Outcome:
     """What the DSP does in answer to one input: responses to users, commands to devices, DCC alerts,

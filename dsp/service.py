@@ -29,6 +29,7 @@ from dsp.messages import (
     ServiceResponse,
     SmiChange,
 )
+from dsp.records import frozen_record
 from dsp.rulesets import DspSettings, RuleSet
 from dsp.suspension import suspend
 from dsp.users import UserRegistry
@@ -40,6 +41,7 @@ _I0, _I99 = ResponseCode.I0, ResponseCode.I99
 _NO_COMMANDS: tuple = ()
 
 
+@frozen_record
 @dataclass(frozen=True, slots=True)
 class InventoryRow:
     """One device in an 8.2 Read Inventory response."""
