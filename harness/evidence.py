@@ -15,13 +15,14 @@ import os
 import platform
 import re
 import subprocess
-import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from reports.render import write_atomically
 
 from dsp import DspSettings
 from dsp.errors import DomainError
@@ -386,11 +387,7 @@ def build_evidence(collector: Collector) -> dict:
 
 def write_json_atomically(path: Path, data: Any) -> None:
     """Nothing half-written: the file appears whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".evidence-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, default=str)
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(data, indent=1, default=str))
 
 
 # --- small helpers ----------------------------------------------------------------------------------------

@@ -58,6 +58,8 @@ class TraceEvent:
     user: str | None
     code: str | None
     details: dict[str, Any] = field(default_factory=dict)
+    # the request, response or DCC alert itself, so a report can render its DUIS XML; not in to_dict()
+    message: Any = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able values."""
@@ -305,7 +307,8 @@ class World:
                 self.responses.append(sync)
         if self._tracing:
             target = request.device_list[0] if len(request.device_list) == 1 else request.target
-            self._note(now, "request", request.srv, target, request.user.user_id, exchange.code, {"request_id": request.request_id})
+            self._note(now, "request", request.srv, target, request.user.user_id, exchange.code,
+                       {"request_id": request.request_id}, request)
         for command in outcome.commands:
             self._to_device(command, exchange, now)
         return exchange
@@ -583,7 +586,7 @@ class World:
             request = response.request
             body = response.body
             self._note(self.env.now, "response", request.srv, _id_of(response), request.user.user_id, response.code.value,
-                       _describe(body) if body is not None and hasattr(body, "command") else {})
+                       _describe(body) if body is not None and hasattr(body, "command") else {}, response)
         if exchange is not None:
             if response.body is not None:
                 exchange.answered = True
@@ -614,14 +617,14 @@ class World:
             self.alerts.append(alert)
         if self._tracing:
             self._note(self.env.now, "dcc_alert", None, alert.device_id, alert.recipient, alert.code,
-                       {"recipient_role": alert.recipient_role, "rule": alert.rule})
+                       {"recipient_role": alert.recipient_role, "rule": alert.rule}, alert)
         if self.alert_listener is not None:
             self.alert_listener(alert)
 
-    def _note(self, time: float, kind: str, srv, device_id, user, code, details) -> None:
+    def _note(self, time: float, kind: str, srv, device_id, user, code, details, message: Any = None) -> None:
         if isinstance(code, Enum):
             code = code.value
-        self.trace.append(TraceEvent(time, kind, srv, device_id, user, code, details))
+        self.trace.append(TraceEvent(time, kind, srv, device_id, user, code, details, message))
 
 
 def _id_of(response: ServiceResponse) -> str | None:

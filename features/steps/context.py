@@ -27,6 +27,7 @@ from dsp import (
     firmware_version,
     image_hash,
 )
+from dsp.duis.codec import DuisCodec, trace_xml
 from dsp.errors import DomainError
 from features.steps.aliases import Aliases
 from harness.comms import Comms
@@ -447,10 +448,13 @@ class ScenarioContext:
         world = self.world
         messages = []
         if world is not None:
+            codec = DuisCodec(inventory=self.dsp.inventory)  # one per run: SMETS1 devices render in MMC form
             for event in world.trace:
                 item = event.to_dict()
                 item["device"] = self.name(event.device_id)
                 item["user_alias"] = self.name(event.user)
+                if event.message is not None:  # what went over the wire, as DUIS XML (None where DUIS has none)
+                    item["xml"] = trace_xml(event.message, codec=codec, time=event.time)
                 messages.append(item)
         devices = []
         for device_id in self.devices:
