@@ -188,7 +188,7 @@ class World:
         trace: bool = True,
         keep_messages: bool | None = None,
     ) -> None:
-        self.env = simpy.Environment()
+        self.env = simpy.Environment(initial_time=0.0)  # float seconds from the start, in every trace
         self.dsp = dsp
         self.comms = comms if comms is not None else Comms.scripted()
         self.seed, self.replication = seed, replication
