@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,8 @@ def add_parser(commands) -> None:
     run.add_argument("scenario", help="scenario file (TOML), e.g. scenarios/lost-11-3-20pc.toml")
     run.add_argument("--replications", type=int, help="replications per point (default: the file's)")
     run.add_argument("--seed", type=int, help="base seed (default: the file's)")
-    run.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                     help="worker processes of the local pool (default: one per core); results do not depend on it")
     run.add_argument("--executor", choices=EXECUTORS, default="local", help="local process pool or a Dask cluster")
     run.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster of two workers)")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a scenario key, e.g. supplier.retry_11_3=0")
