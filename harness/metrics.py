@@ -15,6 +15,7 @@ Per replication, at the horizon:
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,8 +59,27 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return values[lo] + (values[hi] - values[lo]) * (pos - lo)
 
 
-def measure(world, wasted_updates: int) -> dict[str, float | None]:
-    """The metrics of one finished replication."""
+# Bins of the time-to-restore distribution, hours; the last bin closes at the run's horizon. Fixed, so
+# replications' counts add up and the distribution is the same whatever the workers.
+RESTORE_BIN_EDGES = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0, 96.0, 168.0, 336.0, 720.0)
+
+
+def restore_bin_edges(horizon_hours: float) -> list[float]:
+    """The bin edges for a run of this horizon (every restore happens before it)."""
+    return [e for e in RESTORE_BIN_EDGES if e < horizon_hours] + [float(horizon_hours)]
+
+
+def histogram(values: Sequence[float], edges: Sequence[float]) -> list[int]:
+    """Counts per bin [edges[i], edges[i+1]); a value on the last edge falls in the last bin."""
+    counts = [0] * (len(edges) - 1)
+    last = len(counts) - 1
+    for value in values:
+        counts[min(max(bisect_right(edges, value) - 1, 0), last)] += 1
+    return counts
+
+
+def measure(world, wasted_updates: int, horizon_hours: float) -> tuple[dict[str, float | None], list[int]]:
+    """The metrics of one finished replication, and its time-to-restore counts per bin."""
     devices = world.devices
     n = len(devices)
     suspended = ever = misaligned = 0
@@ -86,7 +106,7 @@ def measure(world, wasted_updates: int) -> dict[str, float | None]:
         "service_requests_per_device": world.service_requests / n,
         "wasted_firmware_updates_per_device": wasted_updates / n,
         "firmware_misaligned_at_end_fraction": misaligned / n,
-    }
+    }, histogram(restore_times, restore_bin_edges(horizon_hours))
 
 
 def summarise(values: Sequence[float | None], upper: float | None = None) -> dict[str, Any]:

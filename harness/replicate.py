@@ -20,7 +20,7 @@ from typing import Any
 
 from dsp import DspSettings
 from harness.executors import run_tasks
-from harness.metrics import ALERT_CODES, METRICS, summarise
+from harness.metrics import ALERT_CODES, METRICS, restore_bin_edges, summarise
 from harness.scenario import Scenario
 
 TOOL = "sm-harness"
@@ -161,6 +161,13 @@ def _point_summary(study: Study, p: int, results: dict) -> dict[str, Any]:
         "alerts": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in sorted(set(ALERT_CODES[1:]) | set(alert_codes))},
         "responses": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in response_codes},
         "service_requests": sum(run["service_requests"] for run in runs),
+        # restored devices of every replication, by hours from suspension to restore
+        "distributions": {
+            "time_to_restore_hours": {
+                "edges": restore_bin_edges(data["horizon_hours"]),
+                "counts": [sum(c) for c in zip(*(run["restore_histogram"] for run in runs))],
+            }
+        },
     }
 
 
@@ -186,6 +193,7 @@ def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: flo
         "metrics": first["metrics"],
         "alerts": first["alerts"],
         "responses": first["responses"],
+        "distributions": first["distributions"],
         "sweep": {k: list(v) for k, v in study.scenario.sweep},
         "points": points,
         "modelling_decisions": {**settings.modelling_decisions(), **{f"harness {k}": v for k, v in HARNESS_DECISIONS.items()}},

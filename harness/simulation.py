@@ -29,10 +29,12 @@ def run_replication(data: dict[str, Any], replication: int) -> dict[str, Any]:
     finally:
         gc.unfreeze()
     simulated = time.perf_counter()
+    metrics, restore_counts = measure(world, supplier.wasted_updates, data["horizon_hours"])
     result = {
         "replication": replication,
         "devices": len(world.devices),
-        "metrics": measure(world, supplier.wasted_updates),
+        "metrics": metrics,
+        "restore_histogram": restore_counts,
         "counts": dict(sorted(world.counts.items())),
         "service_requests": world.service_requests,
         "firmware_updates": supplier.firmware_updates,

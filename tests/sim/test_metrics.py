@@ -20,3 +20,11 @@ def test_interval_of_a_fraction_never_passes_one():
 def test_missing_values_are_left_out_and_a_single_value_is_its_own_interval():
     assert summarise([None, 0.5]) == {"mean": 0.5, "ci95": [0.5, 0.5]}
     assert summarise([None]) == {"mean": None, "ci95": [None, None]}
+
+
+def test_time_to_restore_bins_close_at_the_horizon_and_count_every_value():
+    from harness.metrics import histogram, restore_bin_edges
+
+    edges = restore_bin_edges(30)
+    assert edges == [0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 30.0]
+    assert histogram([0.0, 0.4, 0.5, 1.1, 29.0, 30.0], edges) == [2, 1, 1, 0, 0, 0, 0, 2]
