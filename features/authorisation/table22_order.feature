@@ -1,8 +1,8 @@
-@authorisation
+@authorisation @R-E5-6
 Feature: Authorisation of Service Requests in DUIS Table 22 order
   As a supplier's SIT tester
   I want every Service Request checked in the Table 22 order, the first failure answering
-  So that a refused request carries the one response code the DUIS names for it
+  So that a refused request carries the one response code the DUIS names for it, and never reaches the device (R-E5-6)
 
   Background:
     Given these devices are in the inventory:
