@@ -44,6 +44,11 @@ from harness.streams import Streams, latency_drawer, uniform_drawer
 
 _SUCCESS = ActivationOutcome.SUCCESS
 _GSME = DeviceType.GSME
+# request: a user's SR reaches the DSP (code: the synchronous answer); device_command: a device executes a
+# command, the details being what it answers (recorded even when that answer is then lost, which is how a
+# trace shows a device running new firmware the DSP never heard of); device_message: the answer reaches the
+# DSP; response: a Service Response reaches its user; dcc_alert: a DCC alert reaches its recipient;
+# smi_change: the DSP changed the SMI (details name the rule); lost: a message lost on the leg named.
 TRACE_KINDS = ("request", "response", "device_command", "device_message", "dcc_alert", "smi_change", "lost")
 
 
