@@ -57,6 +57,9 @@ class Device:
         if srv == "11.2":
             return FirmwareVersionRead(command, self.running, self.device_type)
         if srv == "11.3":
+            if command.request.cancels:
+                self.scheduled = None  # R-FD-1: a cancelled future-dated activation never runs
+                return Acknowledged(command)
             execution = command.request.execution_time
             if execution is not None and execution > now:
                 self.scheduled = (execution, command)  # R-FD-1: accept now, report by alert later

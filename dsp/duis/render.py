@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dsp.duis import gbcs_build
+from dsp.duis.bodies import CANCELLATION_DATETIME
 from dsp.duis.clock import DuisClock
 from dsp.duis.errors import DuisError
 from dsp.duis.xmlread import SR_NS
@@ -148,7 +149,9 @@ class Renderer:
         return root
 
     def _execution(self, element: ET.Element, request: ServiceRequest) -> None:
-        if request.execution_time is not None:
+        if request.cancels:  # DUIS cancels by repeating the request with this date
+            _sub(element, "ExecutionDateTime", CANCELLATION_DATETIME.strftime("%Y-%m-%dT%H:%M:%S.00Z"))
+        elif request.execution_time is not None:
             _sub(element, "ExecutionDateTime", self.clock.format(request.execution_time))
 
     # --- responses ----------------------------------------------------------------------------------

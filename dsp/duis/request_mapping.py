@@ -89,13 +89,13 @@ def to_service_request(request: DuisRequest, roles: RoleResolver, clock: DuisClo
             firmware_hash=hashlib.sha256(body.firmware_image).digest(),  # R-DEV-1: the image's hash
         )
     if isinstance(body, ActivateFirmware):
-        # A cancellation (ExecutionDateTime 3000-12-31) maps to an activation scheduled then: it replaces
-        # the device's pending one, which is what cancelling does; the model has no cancel of its own.
+        # A cancellation repeats the 11.3 with ExecutionDateTime 3000-12-31: it cancels the pending one
         return ServiceRequest(
             srv,
             **common,
             firmware_hash=bytes.fromhex(body.firmware_hash),
-            execution_time=_seconds(clock, body.execution_datetime),
+            execution_time=None if body.is_cancellation else _seconds(clock, body.execution_datetime),
+            cancels=body.is_cancellation,
         )
     if isinstance(body, (ReadFirmwareVersion, UpdateSecurityCredentialsCoS)):
         return ServiceRequest(srv, **common, execution_time=_seconds(clock, body.execution_datetime))

@@ -124,3 +124,16 @@ def test_build_device_rejects_bad_input_with_a_domain_error():
         build_device("00-DB-12-34-56-78-90-A0", DeviceType.ESME, 3, OLD)
     with pytest.raises(DomainError, match="needs its GSME"):
         build_device("00-DB-12-34-56-78-90-A0", DeviceType.GPF, 2, OLD)
+
+
+def test_cancelled_future_dated_activation_never_runs():
+    """R-FD-1: DUIS cancels a pending future-dated 11.3 by repeating it with the cancellation date."""
+    bench = Bench()
+    device = bench.add()
+    bench.send("11.1", device, version=NEW)
+    bench.send("11.3", device, version=NEW, execution_time=7200.0)
+    cancelled = bench.send("11.3", device, version=NEW, cancels=True)
+    assert cancelled.processed.responses[0].code is ResponseCode.I0
+    assert cancelled.processed.alerts == () and cancelled.processed.changes == ()
+    meter = bench.devices[device]
+    assert meter.execute_due(9000.0) is None and meter.running == OLD and meter.held.version == NEW
