@@ -6,6 +6,7 @@ rejected E5 and the device stays Suspended; under `mp105` the response restores 
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from devices import build_device
@@ -79,7 +80,7 @@ def main(console=None) -> dict[str, list[Step]]:
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    console = console or (Console() if sys.stdout.isatty() else Console(width=120))
     results = {}
     for ruleset in (RuleSet.LEGACY, RuleSet.MP105):
         steps = story(ruleset)
