@@ -26,10 +26,12 @@ def add_parser(commands) -> None:
 def validate_files(args: argparse.Namespace) -> int:
     from dsp.duis.errors import DuisError
     from dsp.duis.safe_xml import parse_xml
-    from dsp.duis.schema import resolve_schema_source, validate
+    from dsp.duis.schema import SchemaError, load_schema, resolve_schema_source, validate
 
     try:
         schema = resolve_schema_source(args.schema)
+        if schema.is_file():
+            load_schema(schema)  # a file that is no XSD is the user's set-up error: say so once
     except DuisError as error:
         print(f"sm-harness: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -41,6 +43,9 @@ def validate_files(args: argparse.Namespace) -> int:
                 reasons = ["cannot read the file"]
             else:  # an 11.1 may be ~10 MB: parse with the file limit, then validate the tree
                 reasons = validate(parse_xml(raw, source=name, max_bytes=MAX_FILE_BYTES), schema)
+        except SchemaError as error:  # a version folder holding a broken XSD
+            print(f"sm-harness: error: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         except DuisError as error:
             reasons = [str(error).removeprefix(f"{name}: ")]
         if reasons:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from dsp.duis.errors import DuisError
-    from dsp.duis.schema import SCHEMA_ENV_VAR, resolve_schema_source
+    from dsp.duis.schema import SCHEMA_ENV_VAR, load_schema, resolve_schema_source
     from harness.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig, create_app
     from harness.endpoint_inventory import build_served_world
 
@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     if args.schema or os.environ.get(SCHEMA_ENV_VAR):
         try:
             schema = resolve_schema_source(args.schema)
+            if schema.is_file():
+                load_schema(schema)  # refuse a broken XSD now, not with a 400 on every request
         except DuisError as error:
             print(f"sm-harness: error: {error}", file=sys.stderr)
             return 2

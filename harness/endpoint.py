@@ -65,6 +65,7 @@ from dsp.duis.clock import DuisClock
 from dsp.duis.codec import DuisCodec
 from dsp.duis.envelope import parse_request
 from dsp.duis.errors import DuisError
+from dsp.duis.render import to_bytes
 from dsp.duis.request_mapping import NotInCatalogue, registry_role_resolver
 from dsp.duis.safe_xml import parse_xml
 from dsp.duis.schema import validate
@@ -94,6 +95,7 @@ class EndpointConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     tick_seconds: float = 1.0  # how often simulated time catches up with the wall clock
     delivery_attempts: int = 3
+    read_timeout: float = 30.0  # a body must arrive whole within this many seconds (no stalled uploads)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,10 @@ class BadRequest(Exception):
     """One line for an HTTP 400."""
 
 
+class SlowBody(BadRequest):
+    """The body did not arrive within the read timeout: one line for an HTTP 408."""
+
+
 class DuisEndpoint:
     """The served world, its codec and clock, and the queue of messages to deliver.
 
@@ -121,7 +127,7 @@ class DuisEndpoint:
         self.dsp = served.world.dsp
         self.config = config
         self.clock = DuisClock(datetime.now(UTC).replace(microsecond=0))
-        self.codec = DuisCodec(self.clock, self.dsp.inventory)
+        self.codec = DuisCodec(self.clock, self.dsp.inventory, keep_images=False)  # renders no requests
         self.roles = registry_role_resolver(self.dsp.users, self.dsp.inventory)
         self._wall = wall
         self._started = wall()
@@ -130,6 +136,7 @@ class DuisEndpoint:
         self.outbox: deque[dict[str, Any]] = deque(maxlen=OUTBOX_KEPT)
         self._outbox_lock = threading.Lock()
         self._outgoing: deque[tuple[str, bytes]] = deque()
+        self._alert_counter = 0  # the last DCC alert's ResponseID counter: each alert gets its own
         self._wake: Callable[[], None] = lambda: None
         self.world.alert_listener = self._on_alert
 
@@ -209,7 +216,11 @@ class DuisEndpoint:
             self._queue("response", self.codec.render(response))
 
     def _on_alert(self, alert) -> None:
-        self._queue("dcc_alert", self.codec.render(alert))
+        # The ResponseID counter is the alert's time in ms, bumped so that two alerts raised at the same
+        # moment (R-CPL-1 suspending a whole model) never share a ResponseID.
+        millis = int(round(self.clock.at(alert.time).timestamp() * 1000))
+        self._alert_counter = max(millis, self._alert_counter + 1)
+        self._queue("dcc_alert", to_bytes(self.codec.renderer.alert(alert, self._alert_counter)))
 
     def _queue(self, kind: str, xml: bytes) -> None:
         self._outgoing.append((kind, xml))
@@ -326,9 +337,9 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
         if media and "xml" not in media.lower():
             return PlainTextResponse(f"sm-harness: content type {media!r} is not XML: send application/xml\n", 415)
         try:
-            raw = await _read_limited(request, config.max_bytes)
+            raw = await _read_limited(request, config.max_bytes, config.read_timeout)
         except BadRequest as error:
-            return PlainTextResponse(f"sm-harness: {error}\n", 400)
+            return PlainTextResponse(f"sm-harness: {error}\n", 408 if isinstance(error, SlowBody) else 400)
         reply = await run_in_threadpool(endpoint.serve, path, raw)
         headers = {"X-SM-Harness-Reason": reply.reason[:200].encode("ascii", "replace").decode()} if reply.reason else None
         return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
@@ -336,7 +347,7 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
     def json_route(handler):
         async def route(request: Request) -> Response:
             try:
-                body = await _json_body(request) if request.method == "POST" else {}
+                body = await _json_body(request, config.read_timeout) if request.method == "POST" else {}
                 result = await run_in_threadpool(handler, request.path_params, body)
             except (BadRequest, DomainError, DuisError) as error:
                 return JSONResponse({"error": str(error)}, 400)
@@ -401,7 +412,7 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
     return Starlette(routes=routes, lifespan=lifespan)
 
 
-async def _read_limited(request: Request, limit: int) -> bytes:
+async def _read_limited(request: Request, limit: int, timeout: float = 30.0) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -409,16 +420,20 @@ async def _read_limited(request: Request, limit: int) -> bytes:
         if int(declared) > limit:
             raise BadRequest(f"request body is {int(declared)} bytes, over the {limit}-byte limit")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BadRequest(f"request body is over the {limit}-byte limit")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise BadRequest(f"request body is over the {limit}-byte limit")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise SlowBody(f"request body did not arrive within {timeout:g} s ({size} bytes read)") from None
     return b"".join(chunks)
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await _read_limited(request, 64 * 1024)
+async def _json_body(request: Request, timeout: float) -> dict[str, Any]:
+    raw = await _read_limited(request, 64 * 1024, timeout)
     if not raw.strip():
         return {}
     try:

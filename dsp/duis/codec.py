@@ -42,20 +42,30 @@ __all__ = ["DuisCodec", "describe", "trace_xml"]
 
 _DEVICE_MESSAGES = (FirmwareVersionRead, ActivationResponse, ActivationAlert, ImageDistributed, Acknowledged)
 _IMAGES_KEPT = 64
+_IMAGE_BYTES_KEPT = 32 << 20  # an 11.1 image may be ~10 MB: bound the memory, not just the count
 
 
 class DuisCodec:
     """One clock, one view of the SMI (for a device's SMETS version and model), one schema version.
 
-    It remembers the last few 11.1 images it parsed, by hash, so a request it renders again (the trace)
-    carries the image it came with.
+    With ``keep_images`` it remembers the last few 11.1 images it parsed (at most 64, at most 32 MiB in
+    all), by hash, so a request it renders again (the trace) carries the image it came with. A codec
+    that never renders requests (the DUIS endpoint) passes ``keep_images=False``.
     """
 
-    def __init__(self, clock: DuisClock | None = None, inventory: SmartMeteringInventory | None = None) -> None:
+    def __init__(
+        self,
+        clock: DuisClock | None = None,
+        inventory: SmartMeteringInventory | None = None,
+        *,
+        keep_images: bool = True,
+    ) -> None:
         self.clock = clock or DuisClock()
         self.inventory = inventory
         self.renderer = Renderer(self.clock, self._device_facts)
+        self.keep_images = keep_images
         self._images: OrderedDict[bytes, bytes] = OrderedDict()
+        self._image_bytes = 0
 
     # --- in -----------------------------------------------------------------------------------------
 
@@ -71,11 +81,20 @@ class DuisCodec:
         parsed = xml if isinstance(xml, DuisRequest) else parse_request(xml, source=source, max_bytes=max_bytes)
         request = to_service_request(parsed, roles, self.clock)
         body = parsed.body
-        if request.srv == "11.1" and request.firmware_hash is not None:
-            self._images[request.firmware_hash] = body.firmware_image  # type: ignore[union-attr]
-            while len(self._images) > _IMAGES_KEPT:
-                self._images.popitem(last=False)
+        if self.keep_images and request.srv == "11.1" and request.firmware_hash is not None:
+            self._keep_image(request.firmware_hash, body.firmware_image)  # type: ignore[union-attr]
         return request
+
+    def _keep_image(self, digest: bytes, image: bytes) -> None:
+        if len(image) > _IMAGE_BYTES_KEPT:
+            return  # the trace renders a labelled placeholder for it
+        old = self._images.pop(digest, None)
+        self._image_bytes -= len(old) if old is not None else 0
+        self._images[digest] = image
+        self._image_bytes += len(image)
+        while len(self._images) > _IMAGES_KEPT or self._image_bytes > _IMAGE_BYTES_KEPT:
+            _, dropped = self._images.popitem(last=False)
+            self._image_bytes -= len(dropped)
 
     # --- out ----------------------------------------------------------------------------------------
 

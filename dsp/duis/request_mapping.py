@@ -97,6 +97,9 @@ def to_service_request(request: DuisRequest, roles: RoleResolver, clock: DuisClo
             execution_time=None if body.is_cancellation else _seconds(clock, body.execution_datetime),
             cancels=body.is_cancellation,
         )
+    if isinstance(body, UpdateSecurityCredentialsCoS) and body.is_cancellation:
+        # like 11.3: 3000-12-31 cancels the pending future-dated 6.23, it does not schedule one in year 3000
+        return ServiceRequest(srv, **common, cancels=True)
     if isinstance(body, (ReadFirmwareVersion, UpdateSecurityCredentialsCoS)):
         return ServiceRequest(srv, **common, execution_time=_seconds(clock, body.execution_datetime))
     if isinstance(body, ReadInventory):

@@ -20,7 +20,7 @@ import xmlschema
 from dsp.duis.errors import DuisError
 from dsp.duis.safe_xml import parse_xml
 
-__all__ = ["SCHEMA_ENV_VAR", "load_schema", "resolve_schema_source", "schema_file_for", "validate"]
+__all__ = ["SCHEMA_ENV_VAR", "SchemaError", "load_schema", "resolve_schema_source", "schema_file_for", "validate"]
 
 SCHEMA_ENV_VAR = "SM_HARNESS_DUIS_SCHEMA"
 
@@ -29,6 +29,12 @@ _PREFIXES = {
     "http://www.dccinterface.co.uk/ResponseAndAlert": "ra",
     "http://www.w3.org/2000/09/xmldsig#": "ds",
 }
+
+
+class SchemaError(DuisError):
+    """The schema the user named cannot be loaded: a fault of the set-up, not of any message."""
+
+
 _VERSION_DIR = re.compile(r"v(\d+(?:\.\d+)*)([A-Za-z]*)")
 _cache: dict[Path, xmlschema.XMLSchema] = {}
 _cache_lock = threading.Lock()
@@ -90,8 +96,8 @@ def load_schema(xsd_file: str | os.PathLike[str]) -> xmlschema.XMLSchema:
                     str(path), base_url=str(path.parent), allow="sandbox", defuse="nonlocal", timeout=5
                 )
             except (xmlschema.XMLSchemaException, OSError) as err:
-                first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-                raise DuisError(f"cannot load DUIS schema {str(path)!r}: {first}") from None
+                first = str(err).strip().splitlines()[0].rstrip(":") if str(err).strip() else type(err).__name__
+                raise SchemaError(f"cannot load DUIS schema {str(path)!r}: {first}") from None
             _cache[path] = schema
         return schema
 

@@ -54,3 +54,12 @@ def test_parse_refuses_unsafe_xml_in_one_line(capsys) -> None:
     assert main(["duis", "parse", str(XXE)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "DOCTYPE is not allowed" in err
+
+
+def test_a_schema_file_that_is_no_xsd_exits_2_in_one_line(capsys, tmp_path) -> None:
+    broken = tmp_path / "broken.xsd"
+    broken.write_text("not a schema")
+    assert main(["duis", "validate", str(REQUESTS[0]), "--schema", str(broken)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "cannot load DUIS schema" in captured.err
+    assert not captured.err.rstrip().endswith(":")

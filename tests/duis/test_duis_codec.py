@@ -292,3 +292,38 @@ def test_mutated_templates_give_a_service_request_or_a_duis_error(data: bytes) -
         assert "\n" not in str(err)
     else:
         assert isinstance(mapped, ServiceRequest)
+
+
+# --- review fixes ------------------------------------------------------------------------------------
+
+
+def test_a_6_23_cancellation_cancels_instead_of_scheduling_in_the_year_3000() -> None:
+    dsp = rtds_dsp()
+    codec = DuisCodec(DuisClock(datetime(2030, 1, 1, tzinfo=UTC)))
+    cancel = codec.parse_request(request("CS02bSupplierByTransCoS_6.23_CANCELLATION_SUCCESS_REQUEST_DUIS.XML"), roles_of(dsp))
+    assert (cancel.srv, cancel.cancels, cancel.execution_time) == ("6.23", True, None)
+    future = codec.parse_request(request("CS02bSupplierByTransCoS_6.23_FUTURE_DATED_SUCCESS_REQUEST_DUIS.XML"), roles_of(dsp))
+    assert (future.cancels, future.execution_time) == (False, 86400.0)
+
+
+def test_the_codec_keeps_a_bounded_number_of_image_bytes_and_none_when_told_not_to() -> None:
+    import base64
+    import re
+
+    from dsp.duis import codec as codec_module
+
+    template = request("11.1_UPDATE_FIRMWARE_REQUEST_DUIS.XML").decode()
+    roles = roles_of(rtds_dsp())
+    image = b"x" * (4 << 20)
+
+    def with_image(i: int) -> str:
+        encoded = base64.b64encode(bytes([i]) + image).decode()
+        return re.sub(r"<sr:FirmwareImage>[^<]*", f"<sr:FirmwareImage>{encoded}", template)
+
+    keeping, not_keeping = DuisCodec(), DuisCodec(keep_images=False)
+    for i in range(12):  # 12 x 4 MiB: over the byte bound, under the count bound
+        keeping.parse_request(with_image(i), roles, max_bytes=16 << 20)
+        not_keeping.parse_request(with_image(i), roles, max_bytes=16 << 20)
+    kept = sum(len(v) for v in keeping._images.values())
+    assert kept <= codec_module._IMAGE_BYTES_KEPT and keeping._image_bytes == kept and len(keeping._images) >= 1
+    assert not not_keeping._images

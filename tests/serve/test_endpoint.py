@@ -130,3 +130,43 @@ def test_mutated_templates_get_a_duis_response_or_a_clean_400(data: bytes) -> No
     assert reply.status in (200, 400), reply.body
     if reply.status == 400:
         assert reply.body.decode().count("\n") == 1
+
+
+# --- review fixes ------------------------------------------------------------------------------------
+
+
+def test_dcc_alerts_raised_at_the_same_moment_get_distinct_response_ids() -> None:
+    from dsp import DccAlert, DeviceStatus, UserRole
+    from dsp.messages import StatusChangePayload
+    from harness.endpoint_inventory import GSME, SUPPLIER
+
+    served = endpoint()
+    for device in (ESME, GSME, ESME):  # R-CPL-1 suspends a whole model at once: same time, same recipient
+        payload = StatusChangePayload(device, "DeviceSuspended", DeviceStatus.SUSPENDED)
+        served._on_alert(DccAlert("N28", device, SUPPLIER, UserRole.IS, payload, 5.0, "R-CPL-2"))
+    alerts = [xml for _, xml in served.take_outgoing()]
+    ids = [describe(xml)["response_id"] for xml in alerts]
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert all(validate(xml, XSD_DIR) == [] for xml in alerts)
+
+
+def test_the_endpoint_codec_keeps_no_firmware_images() -> None:
+    served = endpoint()
+    assert served.serve("serviceD", request("11.1_UPDATE_FIRMWARE_REQUEST_DUIS.XML")).status == 200
+    assert not served.codec._images
+
+
+def test_a_stalled_body_is_answered_408_instead_of_holding_the_connection() -> None:
+    import asyncio
+
+    from harness.endpoint import SlowBody, _read_limited
+
+    class Stalled:
+        headers = {"content-type": "application/xml"}
+
+        async def stream(self):
+            yield b"<sr:Request"
+            await asyncio.sleep(60)
+
+    with pytest.raises(SlowBody, match=r"did not arrive within 0.1 s \(11 bytes read\)"):
+        asyncio.run(_read_limited(Stalled(), 1000, 0.1))  # type: ignore[arg-type]
