@@ -38,7 +38,7 @@ class ServiceRequest:
     firmware_version: str | None = None  # 11.1: the version of the image distributed
     firmware_hash: bytes | None = None  # 11.1 / 11.3: the image hash
     execution_time: float | None = None  # 11.3: future-dated activation
-    cancels: bool = False  # 11.3: cancel the device's pending future-dated activation (DUIS: 3000-12-31)
+    cancels: bool = False  # 11.3 / 6.23: cancel the pending future-dated one (DUIS date 3000-12-31)
 
 
 @frozen_record

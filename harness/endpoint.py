@@ -96,6 +96,9 @@ class EndpointConfig:
     tick_seconds: float = 1.0  # how often simulated time catches up with the wall clock
     delivery_attempts: int = 3
     read_timeout: float = 30.0  # a body must arrive whole within this many seconds (no stalled uploads)
+    # DUIS requests parsed and validated at once: each may hold a 16 MiB body and seconds of schema work,
+    # so many big 11.1s at once would otherwise take the memory of all of them and starve the small ones
+    concurrent_requests: int = 4
 
 
 @dataclass(frozen=True)
@@ -330,17 +333,19 @@ def _bad(reason: str) -> Reply:
 def create_app(endpoint: DuisEndpoint) -> Starlette:
     """The Starlette app: DUIS paths, test-double endpoints, and the delivery and clock tasks."""
     config = endpoint.config
+    admitted = asyncio.Semaphore(config.concurrent_requests)
 
     async def service(request: Request) -> Response:
         path = request.path_params["path"]
         media = request.headers.get("content-type", "")
         if media and "xml" not in media.lower():
             return PlainTextResponse(f"sm-harness: content type {media!r} is not XML: send application/xml\n", 415)
-        try:
-            raw = await _read_limited(request, config.max_bytes, config.read_timeout)
-        except BadRequest as error:
-            return PlainTextResponse(f"sm-harness: {error}\n", 408 if isinstance(error, SlowBody) else 400)
-        reply = await run_in_threadpool(endpoint.serve, path, raw)
+        async with admitted:
+            try:
+                raw = await _read_limited(request, config.max_bytes, config.read_timeout)
+            except BadRequest as error:
+                return PlainTextResponse(f"sm-harness: {error}\n", 408 if isinstance(error, SlowBody) else 400)
+            reply = await run_in_threadpool(endpoint.serve, path, raw)
         headers = {"X-SM-Harness-Reason": reply.reason[:200].encode("ascii", "replace").decode()} if reply.reason else None
         return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
