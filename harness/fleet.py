@@ -51,7 +51,7 @@ class Fleet:
 
 def comms_of(data: dict[str, Any]) -> Comms:
     """The scenario's [loss], [latency], [offline], [devices] and [dsp] as a Comms."""
-    keys = set(data["loss"]) | set(data["latency"])
+    keys = list(dict.fromkeys([*data["loss"], *data["latency"]]))  # file order: no set, no hash order
     legs = {}
     for key in keys:
         latency = data["latency"].get(key)
@@ -97,13 +97,13 @@ def build(data: dict[str, Any], replication: int, *, trace: bool = False) -> tup
     campaign: list[str] = []
     smets_of: dict[str, int] = {}
     models: dict[str, tuple[DeviceType, DeviceModel]] = {}
-    seen_models: set[tuple[DeviceType, DeviceModel]] = set()
+    seen_models: dict[tuple[DeviceType, DeviceModel], None] = {}  # in fleet order (a set's order varies by process)
     shared: dict[str, str] = {}  # one string per firmware version, shared by every device
     index = 0
     for group in data["fleet"]:
         device_type = DeviceType.parse(group["type"])
         model = DeviceModel.parse(group["model"]) if group["model"] else DeviceModel.default_for(device_type)
-        seen_models.add((device_type, model))
+        seen_models[(device_type, model)] = None
         firmware = shared.setdefault(group["firmware"], group["firmware"])
         status = DeviceStatus.parse(group["status"])
         smets = group["smets"]

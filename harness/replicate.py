@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import platform
 import shutil
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dsp import DspSettings
+from dsp.errors import DomainError
 from harness.executors import run_tasks
 from harness.metrics import ALERT_CODES, METRICS, restore_bin_edges, summarise
 from harness.scenario import Scenario
@@ -78,7 +80,7 @@ def run_study(
     on_result: Callable[[int, int, dict], None] | None = None,
 ) -> dict[str, Any]:
     """Run what is not done yet, then write summary.json, replications.csv and the report to `out_dir`."""
-    out = Path(out_dir)
+    out = output_folder(out_dir)
     staging = out.with_name(out.name + ".partial")
     started = time.time()
     results = _resume(staging, study)
@@ -114,17 +116,38 @@ def run_study(
     return summary
 
 
+class OutputFolderError(DomainError):
+    """--out names a folder the study must not replace."""
+
+
+def output_folder(out_dir: str | Path) -> Path:
+    """The absolute output folder, refused before any work when replacing it at the end could destroy
+    something that is not a study's output: the current folder or one above it, a file, or a folder
+    holding other things (a previous study's output, recognised by its summary.json, is replaced)."""
+    out = Path(os.path.abspath(out_dir))  # ".." and "." resolved lexically; a symlink is not followed
+    if out == Path(out.anchor) or Path.cwd() == out or out in Path.cwd().parents:
+        raise OutputFolderError(f"--out {out_dir}: the output folder would replace the current folder or one above it")
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"--out {out_dir}: is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "summary.json").is_file():
+        raise OutputFolderError(
+            f"--out {out_dir}: exists and is not a study's output (no summary.json): it would be replaced; choose another folder"
+        )
+    return out
+
+
 def _resume(staging: Path, study: Study) -> dict[tuple[int, int], dict]:
     """Finished replications of the same study left by an interrupted run (else a fresh staging folder)."""
     marker = staging / "study.json"
     if staging.exists():
         try:
             same = json.loads(marker.read_text())["key"] == study.key
-        except (OSError, ValueError, KeyError):
+            lines = (staging / "results.jsonl").read_text(encoding="utf-8").splitlines() if same else []
+        except (OSError, ValueError, KeyError, TypeError):
             same = False
         if same:
             results = {}
-            for line in (staging / "results.jsonl").read_text(encoding="utf-8").splitlines():
+            for line in lines:
                 try:
                     entry = json.loads(line)
                 except ValueError:

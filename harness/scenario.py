@@ -67,6 +67,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import itertools
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -101,6 +102,13 @@ def _positive(v):
     return None if v > 0 else "must be > 0"
 
 
+def _folder_name(v):
+    # the name is the default output folder, results/NAME: it must not climb out of results/ or be empty
+    if not v.strip() or v in (".", "..") or "/" in v or "\\" in v:
+        return "must be a plain name (it names the output folder results/NAME): not empty, no / or \\, not . or .."
+    return None
+
+
 def _parsed(parse):
     def check(v):
         try:
@@ -113,7 +121,7 @@ def _parsed(parse):
 
 
 TOP = {
-    "name": (str, None, None),
+    "name": (str, _folder_name, None),
     "description": (str, None, ""),
     "ruleset": (str, _parsed(RuleSet.parse), "mp105"),
     "seed": (int, _nonneg, 0),
@@ -162,6 +170,7 @@ SECTIONS: dict[str, dict[str, tuple]] = {
 }
 OPEN_SECTIONS = ("loss", "latency")  # keyed by "SRV.leg" or a bare leg
 _DISTRIBUTIONS = ("fixed", "exponential", "uniform")
+_NOT_SWEPT = ("name", "description", "replications", "seed")
 
 
 @dataclass(frozen=True)
@@ -220,6 +229,8 @@ def load(path: str | Path, overrides: dict[str, Any] | None = None, sweep: dict[
     merged = {**table_sweep, **(sweep or {})}
     checked = []
     for key, values in merged.items():
+        if key in _NOT_SWEPT:  # one name, one replication count and one seed per study (summary.json's top level)
+            raise ScenarioError(f"{path}{_line(text, key)}: sweep.{key}: cannot be swept (use --set or --replications/--seed)")
         if not isinstance(values, list) or not values:
             raise ScenarioError(f"{path}{_line(text, key)}: sweep.{key}: must be a non-empty list of values")
         for value in values:  # every point must be a valid scenario
@@ -276,18 +287,31 @@ def _assign(data: dict, key: str, value: Any, where: str) -> None:
         data[parts[0]] = value
     elif parts[0] == "fleet":
         fleet = data.get("fleet", [])
+        if not isinstance(fleet, list):
+            raise ScenarioError(f"{where}: fleet: must be [[fleet]] tables")
         if not parts[1].isdigit() or int(parts[1]) >= len(fleet) or parts[2] not in FLEET:
             raise ScenarioError(f"{where}: {key}: no such key (use fleet.N.{{{','.join(FLEET)}}})")
-        fleet[int(parts[1])][parts[2]] = value
+        group = fleet[int(parts[1])]
+        if not isinstance(group, dict):
+            raise ScenarioError(f"{where}: fleet[{parts[1]}]: must be a table")
+        group[parts[2]] = value
     elif parts[0] in SECTIONS:
         if parts[1] not in SECTIONS[parts[0]]:
             raise ScenarioError(f"{where}: {key}: no such key in [{parts[0]}] ({', '.join(SECTIONS[parts[0]])})")
-        data.setdefault(parts[0], {})[parts[1]] = value
+        _section(data, parts[0], where)[parts[1]] = value
     elif parts[0] in OPEN_SECTIONS:
         _leg_key(parts[1], f"{where}: {key}")
-        data.setdefault(parts[0], {})[parts[1]] = value
+        _section(data, parts[0], where)[parts[1]] = value
     else:
         raise ScenarioError(f"{where}: {key}: no such key")
+
+
+def _section(data: dict, name: str, where: str) -> dict:
+    """The table `name` of the scenario data, created when absent; refused when it is not a table."""
+    table = data.setdefault(name, {})
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{where}: {name}: must be a table")
+    return table
 
 
 def _line(text: str | None, key: str) -> str:
@@ -303,8 +327,8 @@ def _line(text: str | None, key: str) -> str:
 
 
 def _leg_key(key: str, where: str) -> tuple[str, str]:
-    srv, _, leg = key.rpartition(".")
-    if leg not in LEGS or (srv and srv not in CATALOGUE):
+    srv, dot, leg = key.rpartition(".")
+    if leg not in LEGS or (dot and srv not in CATALOGUE):
         raise ScenarioError(f"{where}: expected a leg ({', '.join(LEGS)}) or SRV.leg with an SRV of {', '.join(CATALOGUE)}")
     return srv, leg
 
@@ -315,6 +339,8 @@ def _check(value: Any, spec: tuple, where: str, key: str) -> Any:
         raise ScenarioError(f"{where}: {key}: expected {_type_name(types)}, got a boolean")
     if not isinstance(value, types):
         raise ScenarioError(f"{where}: {key}: expected {_type_name(types)}, got {type(value).__name__} {value!r}")
+    if types is _NUM and not math.isfinite(value):
+        raise ScenarioError(f"{where}: {key}: must be a finite number, got {value!r}")
     if check is not None:
         problem = check(value)
         if problem:
@@ -378,6 +404,9 @@ def validate(data: dict, path: str, text: str | None) -> dict:
         versions = out["cpl"][key]
         where = f"{path}{_line(text, key)}"
         out["cpl"][key] = [firmware_version(_check(v, (str, _parsed(firmware_version), None), where, f"cpl.{key}")) for v in versions]
+    for section in OPEN_SECTIONS:
+        if not isinstance(data.get(section, {}), dict):
+            raise ScenarioError(f"{path}{_line(text, section)}: {section}: must be a table of \"SRV.leg\" = ...")
     out["loss"] = {}
     for key, p in dict(data.get("loss", {})).items():
         where = f"{path}{_line(text, key)}"

@@ -68,7 +68,6 @@ class Supplier:
         self.wasted_updates = 0  # R-SU-4: repeat updates to devices already running the target
         self._records = world.dsp.inventory
         self._hashes: dict[tuple, bytes] = {}  # (type, model) -> image hash of the target firmware
-        self._requests = {}  # cached per device type: the supplier user
 
     def start(self) -> None:
         """Schedule the campaign at its start time."""
@@ -188,17 +187,17 @@ class _Lane:
                 supplier.wasted_updates += 1  # R-SU-4: it already runs the firmware; only the SMI is wrong
         if self.device_id in supplier.fleet.smets:
             return self._activate()  # R-DEV-4: SMETS1 needs no 11.1
-        digest = supplier.hash_for(self.record)
+        return self._distribute()
+
+    def _distribute(self) -> bool:
+        """11.1 for the job's update (R-SU-1); a retried 11.1 is the same update, counted once."""
+        supplier = self.supplier
         return self._send(
             ServiceRequest(
                 "11.1", self.user, DCC, 8, device_list=(self.device_id,),
-                firmware_version=supplier.policy.firmware, firmware_hash=digest,
+                firmware_version=supplier.policy.firmware, firmware_hash=supplier.hash_for(self.record),
             )
         )
-
-    def _begin_again(self) -> bool:
-        self.supplier.firmware_updates -= 1  # the same update, not a new one
-        return self._begin()
 
     def _activate(self) -> bool:
         supplier = self.supplier
@@ -231,7 +230,7 @@ class _Lane:
                     return
             elif response is None and self.attempts < self.supplier.policy.retries:
                 self.attempts += 1  # [model] an unanswered 11.1 is retried from the same budget
-                if self._begin_again():
+                if self._distribute():
                     return
         elif srv == "11.3":
             body = response.body if response is not None else None

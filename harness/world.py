@@ -285,7 +285,7 @@ class World:
         index = self._index
         for outcome in self.dsp.suspend_on_removal(device_type, model, firmware, self.env.now):
             count += 1
-            self._apply(outcome, None, None, index.get(outcome.changes[0].device_id, 0))
+            self._apply(outcome, None, None, index.get(outcome.changes[0].device_id, -1))  # -1: not in the world
         self.settle()
         return count
 
@@ -420,7 +420,15 @@ class World:
         device = self.devices[device_id]
         request = command.request
         srv = request.srv
-        fails = (self._forced_failure or self._p_fail > 0.0) and self._fails(device_id, index, number)
+        # only an activation happening now draws (or takes the forced) failure: not an 11.1 or 11.2, not a
+        # future-dated 11.3 being accepted (its activation draws when it runs, in _execute_due)
+        fails = (
+            (self._forced_failure or self._p_fail > 0.0)
+            and srv == "11.3"
+            and not request.cancels
+            and (request.execution_time is None or request.execution_time <= now)
+            and self._fails(device_id, index, number)
+        )
         p_omit = self._p_omit
         omits = p_omit >= 1.0 or (p_omit > 0.0 and self.streams.uniform(index, number, purpose.OMITS_VERSION) < p_omit)
         message = device.handle(command, now, activation_fails=fails, retry_omits_version=omits)

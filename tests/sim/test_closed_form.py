@@ -83,3 +83,24 @@ def test_mp105_realigns_the_smi_firmware_of_every_device_not_only_suspended_ones
     mp105 = run_replication(scenario.load(write_scenario(tmp_path, ruleset="mp105", retries=2)).data, 0)
     assert legacy["metrics"]["firmware_misaligned_at_end_fraction"] > 0.15
     assert mp105["metrics"]["firmware_misaligned_at_end_fraction"] < 0.03
+
+
+def test_a_retried_11_1_in_a_refirmware_round_is_one_update_and_at_most_one_wasted_one(tmp_path):
+    """R-SU-4: a re-update whose 11.1 goes unanswered and is retried is still one update; it used to
+    count as wasted once per 11.1 sent, more wasted updates than devices re-updated."""
+    from harness.fleet import build
+    from harness.users import Policy, Supplier
+
+    path = write_scenario(tmp_path, ruleset="legacy", refirmware=1, retries=1, count=200, p=1.0)
+    data = scenario.load(path, {"loss.11.1.response": 0.5}).data
+    world, fleet = build(data, 0, trace=True)
+    supplier = Supplier(world, fleet, Policy.from_scenario(data))
+    for device_type, model, version in fleet.removed:
+        world.remove_from_cpl(device_type, model, version)
+    supplier.start()
+    world.run(data["horizon_hours"] * 3600)
+    refirmware = [e for e in world.trace if e.kind == "request" and e.srv == "11.1" and e.time > 24 * 3600]
+    re_updated = {e.device_id for e in refirmware}
+    assert len(refirmware) > len(re_updated)  # some 11.1s of the round were retried
+    assert supplier.firmware_updates == 200 + len(re_updated)
+    assert 0 < supplier.wasted_updates <= len(re_updated)

@@ -72,3 +72,12 @@ def test_dask_gives_the_same_summary_as_the_local_pool(tmp_path):
     replicate.run_study(study(tmp_path), local, workers=2)
     replicate.run_study(study(tmp_path), dask, executor="dask", workers=2)
     assert stable(local) == stable(dask)
+
+
+def test_a_staging_folder_missing_its_results_log_is_started_afresh_not_a_traceback(tmp_path):
+    planned, out = study(tmp_path), tmp_path / "out"
+    staging = tmp_path / "out.partial"
+    staging.mkdir()
+    (staging / "study.json").write_text(json.dumps({"key": planned.key}))  # results.jsonl lost
+    replicate.run_study(planned, out)
+    assert (out / "summary.json").is_file() and not staging.exists()

@@ -207,3 +207,25 @@ def test_an_unknown_leg_is_refused(bench):
 def test_time_cannot_go_back(bench):
     with pytest.raises(DomainError):
         world_of(bench).advance(-1)
+
+
+def test_a_forced_activation_failure_waits_for_the_activation_not_the_image_distribution(bench):
+    meter = bench.add()
+    world = world_of(bench)
+    world.fail_next_activation(meter)  # armed before the 11.1: the 11.1 must not use it up
+    world.send(bench.request("11.1", meter, version=NEW))
+    exchange = world.send(bench.request("11.3", meter, version=NEW))
+    assert exchange.responses[-1].body.outcome.duis_name == "activationFailure"
+    assert world.devices[meter].running == OLD
+
+
+def test_a_forced_failure_of_a_future_dated_activation_fails_it_when_it_runs_not_when_it_is_accepted(bench):
+    meter = bench.add()
+    world = world_of(bench)
+    world.send(bench.request("11.1", meter, version=NEW))
+    world.fail_next_activation(meter)
+    world.send(bench.request("11.3", meter, version=NEW, execution_time=600.0))
+    world.advance(600)
+    alert = [e for e in world.trace if e.kind == "device_message"][-1]
+    assert (alert.details["alert_code"], alert.details["outcome"]) == ("0x8F67", "activationFailure")
+    assert world.devices[meter].running == OLD

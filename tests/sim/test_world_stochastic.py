@@ -298,3 +298,22 @@ def test_a_devices_draws_do_not_depend_on_other_devices_traffic():
     for i in odd:
         assert part[i] == full[i]
     assert all(len(e) == 2 for i, e in part.items() if i not in odd)  # the others: only their suspension
+
+
+def test_a_devices_draws_do_not_depend_on_smi_devices_outside_the_world():
+    """The suspension alerts of a device the SMI holds but the world does not must not be drawn from
+    another device's stream (they used to take device 0's message numbers)."""
+    comms = Comms(legs={"delivery": Leg(0.0, Latency("uniform", low=1.0, high=600.0))})
+
+    def alert_times(with_stranger: bool) -> list[float]:
+        bench = Bench("mp105")
+        stranger = bench.add() if with_stranger else None  # in the SMI only
+        meter = bench.add()
+        world = World(bench.dsp, comms=comms, seed=2, trace=True)
+        world.add_device(bench.devices[meter])
+        world.remove_from_cpl(DeviceType.ESME, ESME_MODEL, OLD)
+        world.run(HOUR)
+        assert stranger is None or bench.record(stranger).status is DeviceStatus.SUSPENDED
+        return [e.time for e in events(world, "dcc_alert") if e.device_id == meter]  # when they reached the user
+
+    assert alert_times(True) == alert_times(False)
