@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -131,7 +132,9 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
     out_dir = Path(out).resolve() if out else None
     with tempfile.TemporaryDirectory(prefix="sm-features-") as work:
         work_dir = Path(work)
-        evidence_dir = out_dir or work_dir / "out"
+        # written here first, moved to --out together only when the run is whole: never a new junit.xml
+        # beside an old evidence.json, nor outputs of a run that ends in an error
+        evidence_dir = work_dir / "out"
         run_file = _write_suite(work_dir, files, tags, seed)
         command = [
             sys.executable, "-m", "pytest", str(work_dir / "suite"),
@@ -151,14 +154,15 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
             evidence = json.loads(evidence_file.read_text())
         else:
             evidence = None
+        if evidence is not None and evidence["summary"]["total"] == 0:
+            raise DomainError(f"no scenario matches --tags {tags!r}" if tags else "no scenarios to run")
         if evidence is not None and out_dir is not None:
-            _render_html(out_dir, evidence)
+            _render_html(evidence_dir, evidence)
+            _publish(evidence_dir, out_dir)
     seconds = time.monotonic() - started
     if evidence is None:
         return FeaturesResult(EXIT_INTERNAL, None, output, out_dir, seconds)
     summary = evidence["summary"]
-    if summary["total"] == 0:
-        raise DomainError(f"no scenario matches --tags {tags!r}" if tags else "no scenarios to run")
     passed = summary["passed"] == summary["total"]
     return FeaturesResult(EXIT_OK if passed else EXIT_FAILED, evidence, output, out_dir, seconds)
 
@@ -195,6 +199,22 @@ def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, se
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }))
     return run_file
+
+
+EVIDENCE_FILES = ("junit.xml", "evidence.json", "evidence.html")
+
+
+def _publish(done: Path, out_dir: Path) -> None:
+    """Move the run's evidence into --out; a file this run did not write is removed, not left stale."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in EVIDENCE_FILES:
+        if (done / name).exists():
+            shutil.copyfile(done / name, out_dir / f".{name}.tmp")
+    for name in EVIDENCE_FILES:
+        if (out_dir / f".{name}.tmp").exists():
+            os.replace(out_dir / f".{name}.tmp", out_dir / name)
+        else:
+            (out_dir / name).unlink(missing_ok=True)
 
 
 def _render_html(out_dir: Path, evidence: dict) -> None:

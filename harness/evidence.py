@@ -29,7 +29,10 @@ from dsp.errors import DomainError
 
 RULE_TAG = re.compile(r"^R-[A-Z0-9]+-\d+$")
 REQUIREMENT_TAG = re.compile(r"^Req-\d+$")
-PACKAGES = ("sm-harness", "pytest", "pytest-bdd", "simpy", "faker", "gherkin-official")
+# the packages that shape the evidence: running the scenarios, drawing aliases, validating and rendering
+# the DUIS XML it shows, rendering the page
+PACKAGES = ("sm-harness", "pytest", "pytest-bdd", "gherkin-official", "simpy", "faker", "xmlschema", "defusedxml",
+            "jinja2")
 SCHEMA_VERSION = 1
 
 RECORD = pytest.StashKey[dict]()
@@ -188,12 +191,23 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         if _collector.select is not None and not _collector.select(set(record["tags"])):
             drop.append(item)
             continue
+        record["id"] = _unique_id(record["id"], {r["id"] for r in _collector.records})
         item.stash[RECORD] = record
         _collector.records.append(record)
         keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _unique_id(wanted: str, taken: set[str]) -> str:
+    """An Examples table may repeat a row: each scenario still needs its own ID in the evidence."""
+    if wanted not in taken:
+        return wanted
+    n = 2
+    while f"{wanted}#{n}" in taken:
+        n += 1
+    return f"{wanted}#{n}"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -296,7 +310,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         error = call.excinfo.value
         if failed is not None and call.when == "call":
             step, _ = failed
-            where = f"{record['feature_file']}:{step.line_number}: {step.keyword} {step.name}"
+            # a table step ends in ':' ("these devices are in the inventory:"): one colon before the reason
+            where = f"{record['feature_file']}:{step.line_number}: {step.keyword} {step.name.rstrip(':')}"
             if isinstance(error, (ScenarioFailure, DomainError)):
                 message = f"{where}: {_first_line(str(error))}"
                 report.longrepr = message
@@ -442,12 +457,22 @@ def _pyproject_version() -> str | None:
         return None
 
 
-def _git_commit() -> str | None:
-    root = Path(__file__).resolve().parents[1]
+def _git_commit(root: Path | None = None) -> str | None:
+    """HEAD of the checkout the harness runs from, `-dirty` when tracked files differ from it."""
+    root = root or Path(__file__).resolve().parents[1]
     try:
         done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
     commit = done.stdout.strip()
-    return commit if done.returncode == 0 and commit else None
+    if done.returncode != 0 or not commit:
+        return None
+    # the evidence must not claim a commit the code no longer matches: mark uncommitted changes as
+    # `git describe --dirty` does
+    try:
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                                capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return commit
+    return f"{commit}-dirty" if status.returncode == 0 and status.stdout.strip() else commit
 

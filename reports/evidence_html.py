@@ -24,20 +24,18 @@ JUNIT_XML = "junit.xml"
 # SmiRecord.snapshot() fields in reading order; any other key follows them.
 SMI_FIELDS = ("device_id", "device_type", "smets", "model", "firmware", "status", "history",
               "supplier", "network_operator", "gpf", "gsme", "chf")
+# harness.world.TRACE_KINDS, as a reader names them (a test keeps the two in step).
 MESSAGE_KINDS = {
     "request": "Service Request",
     "response": "Service Response",
-    "acknowledgement": "Acknowledgement",
-    "command": "Command to device",
-    "device_command": "Command to device",
-    "device_response": "Device response",
-    "device_alert": "Device alert",
-    "alert": "DCC alert",
+    "device_command": "Device handles command",
+    "device_message": "Device message to DSP",
     "dcc_alert": "DCC alert",
-    "timeout": "No response (timeout)",
+    "smi_change": "SMI change",
     "lost": "Lost in transit",
 }
-SYMBOL = {"passed": "✓", "failed": "✗", "skipped": "⊘", "errored": "⚠", "proven": "✓", "failing": "✗", "gap": "○"}
+SYMBOL = {"passed": "✓", "failed": "✗", "skipped": "⊘", "errored": "⚠", "proven": "✓", "failing": "✗", "gap": "○",
+          "undefined": "?"}  # undefined: a step the library does not know
 
 
 def write_evidence(
@@ -139,7 +137,8 @@ def _scenario_view(index: int, scenario: Mapping[str, Any]) -> dict[str, Any]:
         "index": index,
         "anchor": f"scenario-{index + 1}",
         "id": str(scenario.get("id") or ""),
-        "feature": str(scenario.get("feature") or ""),
+        # a feature file that cannot be run has no feature name: its path stands in
+        "feature": str(scenario.get("feature") or scenario.get("feature_file") or ""),
         "feature_file": str(scenario.get("feature_file") or ""),
         "line": scenario.get("line"),
         "name": str(scenario.get("name") or "(unnamed scenario)"),
@@ -159,7 +158,8 @@ def _scenario_view(index: int, scenario: Mapping[str, Any]) -> dict[str, Any]:
             }
             for step in scenario.get("steps") or []
         ],
-        "failure": scenario.get("failure"),
+        # a skipped scenario's why is its `reason` (the collector keeps `failure` for what went wrong)
+        "failure": scenario.get("failure") or (scenario.get("reason") if status == "skipped" else None),
         "messages": [_message_view(m) for m in scenario.get("messages") or []],
         "devices": [_device_view(d) for d in scenario.get("devices") or []],
     }
@@ -175,10 +175,17 @@ def _message_view(message: Mapping[str, Any]) -> dict[str, Any]:
         "srv": message.get("srv"),
         "device_id": message.get("device_id"),
         "user": message.get("user"),
+        # the names the feature file used ("E1", "electricity supplier"), when they differ from the EUI-64
+        "device_alias": _alias(message.get("device"), message.get("device_id")),
+        "user_alias": _alias(message.get("user_alias"), message.get("user")),
         "code": message.get("code"),
         "details": [(str(k), _plain(v)) for k, v in details.items()] if isinstance(details, Mapping) else [("", _plain(details))],
         "xml": message.get("xml"),
     }
+
+
+def _alias(alias: Any, eui: Any) -> str | None:
+    return str(alias) if alias and alias != eui else None
 
 
 def _device_view(device: Mapping[str, Any]) -> dict[str, Any]:

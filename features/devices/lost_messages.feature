@@ -75,7 +75,7 @@ Feature: Lost messages and the response timeout
     And the activation response from "E1" carries firmware "0100AAAA"
     And device "E1" holds firmware image "0200BBBB"
 
-  @R-DEV-2 @R-DEV-3
+  @R-DEV-1 @R-DEV-2 @R-DEV-3
   Scenario: Activating with no image held answers noImageHeld with the running version
     Given the CPL lists these firmware versions:
       | device_type | firmware | status  |

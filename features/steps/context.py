@@ -83,8 +83,8 @@ class ScenarioContext:
         self.comms = Comms.scripted()
         self.world: World | None = None
         self.devices: dict[str, Device] = {}  # by EUI-64, in the order the inventory lists them
-        self._pending: list[tuple[str, tuple]] = []
-        self._fail_next: set[str] = set()  # devices whose next activation fails  # losses and failures asked for before the world exists
+        self._pending: list[tuple[str, tuple]] = []  # losses and failures asked for before the world exists
+        self._fail_next: set[str] = set()  # devices whose next immediate activation fails
         self.exchanges: list[Exchange] = []
         self.trace_at_request = 0  # where the last request's trace begins
         self.alerts_at_window = 0  # where the current When ... Then block's DCC alerts begin
@@ -131,7 +131,7 @@ class ScenarioContext:
                 if name in ("response_timeout", "gpf_refresh_lag"):
                     setattr(self.world, name, value)
                 else:
-                    raise DomainError(f"this Given step must come before the first step that sends, removes or lets time pass")
+                    raise DomainError("this Given step must come before the first step that sends, removes or lets time pass")
         self.comms = dataclasses.replace(self.comms, **changes)
 
     def list_cpl(self, rows: list[list[str]]) -> None:

@@ -31,6 +31,27 @@ Feature: The firmware version rule
       | ESME | mp105   |
       | GSME | mp105   |
 
+  @R-VER-1 @R-112-1
+  Scenario Outline: A Suspended <type> still running the removed version stays Suspended, unalerted, under <ruleset>
+    Given the DSP applies the "<ruleset>" rules
+    And these devices are in the inventory:
+      | device | type   | smets | firmware | status       |
+      | D1     | <type> | 2     | 0100AAAA | Commissioned |
+    When firmware "0100AAAA" is removed from the CPL for <type>
+    Then device "D1" has SMI status "Suspended"
+    When the supplier sends SR 11.2 to "D1"
+    Then the response code is "I0"
+    And device "D1" has SMI firmware "0100AAAA"
+    And device "D1" has SMI status "Suspended"
+    And the SMI status history of "D1" is "Commissioned, Suspended"
+    And no DCC alerts are sent
+
+    Examples:
+      | type | ruleset       |
+      | ESME | mp105-option1 |
+      | ESME | mp105         |
+      | GSME | mp105         |
+
   @R-VER-2
   Scenario Outline: A Current version is recorded in the SMI under <ruleset>
     Given the DSP applies the "<ruleset>" rules

@@ -129,3 +129,108 @@ def test_the_same_seed_gives_the_same_trace_and_another_seed_other_ids(tmp_path)
         runs.append(json.loads((tmp_path / name / "evidence.json").read_text())["scenarios"][0])
     assert runs[0]["messages"] == runs[1]["messages"] and runs[0]["devices"] == runs[1]["devices"]
     assert runs[0]["devices"][0]["device_id"] != runs[2]["devices"][0]["device_id"]
+
+
+def test_a_table_steps_failure_reads_with_one_colon(tmp_path, capsys):
+    write_feature(tmp_path, "ours.feature", '''Feature: a typo in the table
+  Scenario: unknown status
+    Given these devices are in the inventory:
+      | device | type | smets | firmware | status    |
+      | E1     | ESME | 2     | 0100AAAA | Suspendid |
+''')
+    assert main(["features", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "ours.feature:3: Given these devices are in the inventory: unknown device status 'Suspendid'" in out
+    assert "inventory::" not in out
+
+
+def test_a_repeated_examples_row_still_gives_each_scenario_its_own_id(tmp_path):
+    write_feature(tmp_path, "ours.feature", '''Feature: repeated rows
+  Scenario Outline: rules <ruleset>
+    Given the DSP applies the "<ruleset>" rules
+
+    Examples:
+      | ruleset |
+      | mp105   |
+      | mp105   |
+''')
+    assert main(["features", str(tmp_path), "--out", str(tmp_path / "out")]) == 0
+    ids = [s["id"] for s in json.loads((tmp_path / "out" / "evidence.json").read_text())["scenarios"]]
+    assert len(ids) == 2 and len(set(ids)) == 2
+
+
+def test_the_git_commit_in_the_manifest_says_when_the_checkout_has_uncommitted_changes(tmp_path):
+    import subprocess
+
+    from harness.evidence import _git_commit
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "dsp.py").write_text("RULE = 1\n")
+    git("add", "dsp.py")
+    git("commit", "-q", "-m", "one")
+    clean = _git_commit(tmp_path)
+    assert clean and len(clean) == 40
+    (tmp_path / "dsp.py").write_text("RULE = 2\n")  # the evidence no longer comes from that commit
+    assert _git_commit(tmp_path) == f"{clean}-dirty"
+    assert _git_commit(tmp_path / "nowhere") is None
+
+
+HOSTILE = '''Feature: <script>alert(1)</script>
+  As a tester
+  I want hostile names
+  So that the page stays inert
+
+  Scenario: <img src=x onerror=alert(2)>
+    Given these devices are in the inventory:
+      | device                | type | smets | firmware | status       |
+      | <svg onload=alert(5)> | ESME | 2     | 0100AAAA | Commissioned |
+    When the supplier sends SR 11.2 to "<svg onload=alert(5)>"
+    Then the response code is "I0"
+
+  @skip
+  Scenario: not today
+    Given the DSP applies the "mp105" rules
+'''
+
+
+def test_the_evidence_html_of_a_real_run_shows_aliases_and_skip_reasons_and_escapes_names(tmp_path):
+    """End to end, not on a hand-written fixture: what the collector writes is what the page shows."""
+    from tests.reports.test_escaping import assert_inert
+
+    write_feature(tmp_path, "hostile.feature", HOSTILE)
+    out = tmp_path / "out"
+    assert main(["features", str(tmp_path), "--out", str(out)]) == 1
+    html = (out / "evidence.html").read_text()
+    assert_inert(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; › &lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<b>&lt;svg onload=alert(5)&gt;</b><br>00-DB-12-" in html  # the alias beside its EUI-64
+    assert "<b>electricity supplier</b><br>90-B3-D5-" in html
+    assert '<h4>Why it was skipped</h4><div class="failure skipped">tagged @skip</div>' in html
+
+
+def test_bad_input_writes_no_evidence_and_a_run_replaces_all_three_files_together(tmp_path, capsys):
+    write_feature(tmp_path, "ours.feature", TESTER_FEATURE.format(expected="Commissioned"))
+    out = tmp_path / "out"
+    assert main(["features", str(tmp_path), "--tags", "@Req-2", "--out", str(out)]) == 2
+    assert not out.exists() or not list(out.iterdir())  # nothing half-written (it once left junit.xml + json)
+    assert main(["features", str(tmp_path), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["evidence.html", "evidence.json", "junit.xml"]
+
+
+def test_publishing_never_leaves_a_stale_file_beside_new_ones(tmp_path):
+    from harness.cli_features import _publish
+
+    done, out = tmp_path / "done", tmp_path / "out"
+    done.mkdir()
+    out.mkdir()
+    for name in ("junit.xml", "evidence.json", "evidence.html"):
+        (out / name).write_text("old run")
+    (done / "junit.xml").write_text("new")
+    (done / "evidence.json").write_text("new")
+    _publish(done, out)
+    assert sorted(p.name for p in out.iterdir()) == ["evidence.json", "junit.xml"]
+    assert (out / "junit.xml").read_text() == "new"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,8 @@ from reports.rulebook import load_rules
 from reports.traceability import traceability_matrix
 from reports.whatif import results
 from tests.reports.conftest import FIXTURES, GOLDEN
+
+GOLDEN_RUN = Path(__file__).resolve().parents[1] / "golden" / "expected"  # a real run's outputs
 
 
 def _matches_golden(name: str, data) -> None:
@@ -45,14 +48,23 @@ def test_whatif_results_of_a_sweep(sweep):
     _matches_golden("whatif_sweep.json", results(sweep))
 
 
-def test_the_fixtures_follow_the_evidence_contract(evidence):
-    """The hand-written fixture has exactly the keys of the contract (issue 3 -> issue 4)."""
-    assert set(evidence) == {"manifest", "summary", "scenarios"}
-    assert set(evidence["manifest"]) == {"tool_version", "git_commit", "rulesets", "seed", "features", "python",
-                                         "packages", "started", "finished"}
-    for scenario in evidence["scenarios"]:
-        assert set(scenario) == {"id", "feature", "feature_file", "line", "name", "tags", "rules", "requirements",
-                                 "status", "duration_s", "simulated_seconds", "steps", "failure", "messages", "devices"}
-        for message in scenario["messages"]:
-            assert set(message) - {"xml"} == {"time", "kind", "srv", "device_id", "user", "code", "details"}
+def test_the_fixtures_follow_the_evidence_contract(evidence, hostile_evidence):
+    """The hand-written fixtures have the shape the real producer writes: its keys, its trace kinds, a
+    skipped scenario's `reason`. Checked against tests/golden's evidence.json of a real `sm-harness features`
+    run, so a fixture cannot drift into a contract of its own (they once had `alert` kinds and a skip
+    reason in `failure`, and the HTML passed its tests while never showing a real skip reason)."""
+    from harness.world import TRACE_KINDS
+
+    real = json.loads((GOLDEN_RUN / "evidence.json").read_text(encoding="utf-8"))
+    real_scenario_keys = {status: set(s) for s in real["scenarios"] for status in [s["status"]]}
+    for fixture in (evidence, hostile_evidence):
+        assert set(fixture) == set(real) == {"manifest", "summary", "scenarios"}
+        assert set(fixture["manifest"]) == set(real["manifest"])
+        for scenario in fixture["scenarios"]:
+            wanted = real_scenario_keys.get(scenario["status"], real_scenario_keys["passed"])
+            assert set(scenario) == wanted, scenario["id"]
+            for message in scenario["messages"]:
+                assert message["kind"] in TRACE_KINDS
+                assert set(message) - {"xml"} == {"time", "kind", "srv", "device_id", "user", "code", "details",
+                                                  "device", "user_alias"}
     assert (FIXTURES / "junit_small.xml").is_file()
