@@ -41,3 +41,21 @@ Feature: Authorisation of Service Requests in DUIS Table 22 order
       | type | device |
       | ESME | E1     |
       | GSME | G1     |
+
+  Scenario Outline: When several checks would fail, the first in Table 22 order answers (<sender>, <first>)
+    Given the DSP applies the "legacy" rules
+    And these devices are in the inventory:
+      | device | type | smets | firmware | status    |
+      | S1     | ESME | 2     | 0100AAAA | Suspended |
+    And <given>
+    When <sender> sends SR <srv> to "S1"
+    Then the response code is "<first>"
+    And the request does not reach device "S1"
+
+    Examples:
+      | given                                | sender                 | srv  | first |
+      | the supplier of "S1" is suspended    | an unregistered user   | 11.2 | E1    |
+      | the supplier of "S1" is suspended    | the network operator   | 2.2  | E2    |
+      | the supplier of "S1" is suspended    | the supplier           | 11.2 | E3    |
+      | the DSP applies the "legacy" rules   | another supplier       | 11.2 | E4    |
+      | the DSP applies the "legacy" rules   | the supplier           | 11.2 | E5    |
