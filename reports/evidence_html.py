@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.counts import STATUSES, check_counts
-from reports.render import format_clock, render, write_atomically
+from reports.render import format_clock, plural, render, write_atomically
 from reports.rulebook import load_rules
 from reports.traceability import scenario_requirements, scenario_rules, traceability_matrix
 
@@ -75,6 +75,7 @@ def evidence_view(
     not_passed = shown["total"] - shown["passed"]
     return {
         "page_title": f"Evidence: {shown['passed']} of {shown['total']} scenarios passed",
+        "suite_title": _suite_title(manifest),
         "tool_version": str(manifest.get("tool_version", "")),
         "manifest": _manifest_view(manifest),
         "counts": counts.as_dict(),
@@ -90,6 +91,15 @@ def evidence_view(
         "scenarios": scenarios,
         "symbol": SYMBOL,
     }
+
+
+def _suite_title(manifest: Mapping[str, Any]) -> str:
+    """What was run: the built-in suite (every feature file under the package's features/), or the
+    tester's own files."""
+    paths = [str(f.get("path", "")) for f in manifest.get("features") or []]
+    if paths and all(p.startswith("features/") for p in paths):
+        return "MP105 built-in Gherkin suite"
+    return f"Gherkin scenarios from {plural(len(paths), 'feature file')}"
 
 
 def _by_section(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
