@@ -32,7 +32,9 @@ HARNESS_DECISIONS = {
     "R-SU-3": "recovery rounds read the inventory (8.2) a page at a time and send 11.2 to each device still Suspended",
     "R-SU-4": "a repeat firmware update counts as wasted when the device already runs the target firmware",
     "R-DEV-5": "a GSME's successful activation reaches its GPF's copy after gpf_refresh_lag_hours",
-    "R-DEV-6": "a command to an offline device is lost; losses and latencies are drawn per device and message",
+    "R-DEV-6": "a command to an offline device is lost (an offline window touches commands only, not responses "
+    "or alerts); losses and latencies are drawn per device and message; the DSP's immediate answer "
+    "(acknowledgement, E-code, 8.2 rows) is never lost or delayed",
     "fleet": "devices listed Suspended/Recovered at the start held Commissioned before",
 }
 
