@@ -1,8 +1,8 @@
 """DUIS Table 22 in order (E1, E2, E3, E19, E4, E5) and every E5 rule (RULES §3)."""
 import pytest
 
-from dsp import DeviceStatus, DeviceType, DomainError, ResponseCode, ServiceRequest, ServiceUser, UserRole
-from tests.core.bench import ELECTRICITY_DISTRIBUTOR, IMPORT_SUPPLIER, NEW, OLD, Bench
+from dsp import DeviceStatus, DomainError, ResponseCode, ServiceRequest, ServiceUser, UserRole
+from tests.core.bench import IMPORT_SUPPLIER, NEW, OLD, Bench
 
 RULESETS = ("legacy", "mp105-option1", "mp105")
 

@@ -28,7 +28,6 @@ from dsp import (
     image_hash,
 )
 from dsp.duis import DuisCodec, describe, trace_xml
-from dsp.duis.bodies import CANCELLATION_DATETIME
 from dsp.duis.clock import DEFAULT_EPOCH, DuisClock
 from dsp.duis.envelope import parse_request
 from dsp.duis.errors import DuisError

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from reports.evidence_html import render_evidence
 from reports.rulebook import default_rules_path, load_rules, parse_rules, requirement_id
