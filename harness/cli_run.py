@@ -52,13 +52,14 @@ def main(args: argparse.Namespace) -> int:
         try:
             summary = replicate.run_study(
                 study, out, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
-                on_result=lambda p, r, result: progress.advance(bar),
+                on_task=lambda p, r, s: progress.advance(bar),
             )
         except KeyboardInterrupt:
             progress.stop()
             done = int(progress.tasks[0].completed)
+            unit = "replications" if total == len(study.datas) * study.replications else "shard tasks"
             print(
-                f"sm-harness: interrupted: {done} of {total} replications kept in {out}.partial; "
+                f"sm-harness: interrupted: {done} of {total} {unit} kept in {out}.partial; "
                 f"run the same command again to resume",
                 file=sys.stderr,
             )

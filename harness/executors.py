@@ -1,7 +1,8 @@
 """Where replications run: in this process, on a local process pool, or on a Dask cluster.
 
-Every executor runs the same pure task, `run_replication(data, replication)`, and hands each result back
-as it finishes; the caller orders them, so results do not depend on the executor or the worker count.
+Every executor runs the same pure task, `run_shard(data, replication, shard)` (one slice of one
+replication's fleet; the whole fleet when the scenario has one shard), and hands each result back as it
+finishes; the caller orders and merges them, so results do not depend on the executor or the worker count.
 """
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
 from dsp.errors import DomainError
-from harness.simulation import run_replication
+from harness.simulation import run_shard
 
-Task = tuple[int, int, dict[str, Any]]  # (point, replication, scenario data)
-Done = Callable[[int, int, dict[str, Any]], None]  # called with (point, replication, result)
+Task = tuple[int, int, int, dict[str, Any]]  # (point, replication, shard, scenario data)
+Done = Callable[[int, int, int, dict[str, Any]], None]  # called with (point, replication, shard, result)
 EXECUTORS = ("local", "dask")
 
 
@@ -26,8 +27,8 @@ def run_tasks(tasks: Iterable[Task], done: Done, *, executor: str = "local", wor
     elif executor != "local":
         raise DomainError(f"unknown executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
     elif workers <= 1 or len(tasks) <= 1:
-        for point, replication, data in tasks:
-            done(point, replication, run_replication(data, replication))
+        for point, replication, shard, data in tasks:
+            done(point, replication, shard, run_shard(data, replication, shard))
     else:
         _pool(tasks, done, workers)
 
@@ -35,13 +36,12 @@ def run_tasks(tasks: Iterable[Task], done: Done, *, executor: str = "local", wor
 def _pool(tasks: list[Task], done: Done, workers: int) -> None:
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        pending = {pool.submit(run_replication, data, r): (p, r) for p, r, data in tasks}
+        pending = {pool.submit(run_shard, data, r, s): (p, r, s) for p, r, s, data in tasks}
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    point, replication = pending.pop(future)
-                    done(point, replication, future.result())
+                    done(*pending.pop(future), future.result())
         except BaseException:
             for future in pending:
                 future.cancel()
@@ -63,12 +63,11 @@ def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None) ->
         client = Client(cluster)
     try:
         futures = {}
-        for point, replication, data in tasks:
-            future = client.submit(run_replication, data, replication, key=f"sm-harness-{point}-{replication}-{id(data)}", pure=False)
-            futures[future] = (point, replication)
+        for point, replication, shard, data in tasks:
+            key = f"sm-harness-{point}-{replication}-{shard}-{id(data)}"
+            futures[client.submit(run_shard, data, replication, shard, key=key, pure=False)] = (point, replication, shard)
         for future in as_completed(futures):
-            point, replication = futures[future]
-            done(point, replication, future.result())
+            done(*futures.pop(future), future.result())
     finally:
         client.close()
         if cluster is not None:

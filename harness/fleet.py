@@ -21,6 +21,7 @@ from dsp import (
     UserRole,
 )
 from harness.comms import Comms, Latency, Leg, OfflineWindow
+from harness.scenario import fleet_size
 from harness.world import World
 
 SUPPLIER = "90-B3-D5-1F-30-01-00-00"  # one supplier, both IS and GS (dual fuel)
@@ -82,8 +83,13 @@ def comms_of(data: dict[str, Any]) -> Comms:
     )
 
 
-def build(data: dict[str, Any], replication: int, *, trace: bool = False) -> tuple[World, Fleet]:
-    """The world of one replication, at time 0, before the CPL removal and the campaign."""
+def build(
+    data: dict[str, Any], replication: int, *, trace: bool = False, span: tuple[int, int] | None = None
+) -> tuple[World, Fleet]:
+    """The world of one replication, at time 0, before the CPL removal and the campaign; with a `span`
+    (first, stop) of global device indices, only that slice of the fleet (a shard, harness/shards.py):
+    devices keep their global IDs and random streams, so a device is the same whatever the shard count."""
+    first, stop = span if span is not None else (0, fleet_size(data))
     settings = DspSettings(
         suspension_alert_code=data["dsp"]["suspension_alert_code"], e21_on_timeout=data["dsp"]["e21_on_timeout"]
     )
@@ -92,14 +98,14 @@ def build(data: dict[str, Any], replication: int, *, trace: bool = False) -> tup
     dsp.users.register(ELECTRICITY_DISTRIBUTOR, UserRole.ED)
     dsp.users.register(GAS_TRANSPORTER, UserRole.GT)
     supplier = {t: ServiceUser(SUPPLIER, t.supplier_role) for t in DeviceType}
-    world = World(dsp, comms=comms_of(data), seed=data["seed"], replication=replication, trace=trace)
+    world = World(dsp, comms=comms_of(data), seed=data["seed"], replication=replication, trace=trace, first_index=first)
     inventory = dsp.inventory
     campaign: list[str] = []
     smets_of: dict[str, int] = {}
     models: dict[str, tuple[DeviceType, DeviceModel]] = {}
     seen_models: dict[tuple[DeviceType, DeviceModel], None] = {}  # in fleet order (a set's order varies by process)
     shared: dict[str, str] = {}  # one string per firmware version, shared by every device
-    index = 0
+    start = 0  # the global index of the group's first device
     for group in data["fleet"]:
         device_type = DeviceType.parse(group["type"])
         model = DeviceModel.parse(group["model"]) if group["model"] else DeviceModel.default_for(device_type)
@@ -109,7 +115,11 @@ def build(data: dict[str, Any], replication: int, *, trace: bool = False) -> tup
         smets = group["smets"]
         operator = GAS_TRANSPORTER if device_type.fuel.value == "gas" else ELECTRICITY_DISTRIBUTOR
         updatable = device_type in (DeviceType.ESME, DeviceType.GSME, DeviceType.CHF, DeviceType.HCALCS)
-        for _ in range(group["count"]):
+        step = 2 if device_type is DeviceType.GSME else 1
+        lo, hi = units_in(start, step, group["count"], first, stop)
+        index = start + lo * step
+        start += group["count"] * step
+        for _ in range(lo, hi):
             ident = device_id(index)
             index += 1
             _add(inventory, ident, device_type, smets, model, firmware, status, operator)
@@ -136,6 +146,14 @@ def build(data: dict[str, Any], replication: int, *, trace: bool = False) -> tup
         models[str(model)] = (device_type, model)
     removed = [(t, m, v) for t, m in sorted(seen_models, key=lambda tm: (tm[0].value, str(tm[1]))) for v in data["cpl"]["removed"]]
     return world, Fleet(supplier, campaign, smets_of, models, removed)
+
+
+def units_in(start: int, step: int, count: int, first: int, stop: int) -> tuple[int, int]:
+    """The units (a device, or a GSME with its GPF when step is 2) of a group whose first device has
+    global index `start` that begin inside [first, stop), as a range lo..hi of unit numbers."""
+    lo = min(count, max(0, -(-(first - start) // step)))
+    hi = min(count, max(0, -(-(stop - start) // step)))
+    return lo, max(lo, hi)
 
 
 def _add(inventory, ident, device_type, smets, model, firmware, status, operator) -> None:

@@ -15,7 +15,7 @@ Per replication, at the horizon:
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -78,10 +78,14 @@ def histogram(values: Sequence[float], edges: Sequence[float]) -> list[int]:
     return counts
 
 
-def measure(world, wasted_updates: int, horizon_hours: float) -> tuple[dict[str, float | None], list[int]]:
-    """The metrics of one finished replication, and its time-to-restore counts per bin."""
+# The additive counts of a world (or a shard of one): a replication's are the sums of its shards'.
+TALLY = ("devices", "suspended", "ever_suspended", "misaligned", "service_requests", "wasted_updates")
+
+
+def tally(world, wasted_updates: int) -> tuple[dict[str, int], list[float]]:
+    """A finished world's additive counts (TALLY) and its restored devices' times to restore in hours,
+    sorted."""
     devices = world.devices
-    n = len(devices)
     suspended = ever = misaligned = 0
     restore_times: list[float] = []
     for record in world.dsp.inventory:
@@ -98,15 +102,61 @@ def measure(world, wasted_updates: int, horizon_hours: float) -> tuple[dict[str,
         if record.firmware != devices[record.device_id].running:
             misaligned += 1
     restore_times.sort()
+    counts = {
+        "devices": len(devices),
+        "suspended": suspended,
+        "ever_suspended": ever,
+        "misaligned": misaligned,
+        "service_requests": world.service_requests,
+        "wasted_updates": wasted_updates,
+    }
+    return counts, restore_times
+
+
+def metrics_of(counts: dict[str, int], restore_times: Sequence[float]) -> dict[str, float | None]:
+    """A replication's metrics from its tally and its sorted times to restore (a list, or the
+    `SortedUnion` of its shards' sorted times: the percentiles are exact either way)."""
+    n, suspended, ever = counts["devices"], counts["suspended"], counts["ever_suspended"]
     return {
         "suspended_at_end_fraction": suspended / n,
         "restored_fraction": (ever - suspended) / ever if ever else None,
         "time_to_restore_hours_p50": percentile(restore_times, 50),
         "time_to_restore_hours_p95": percentile(restore_times, 95),
-        "service_requests_per_device": world.service_requests / n,
-        "wasted_firmware_updates_per_device": wasted_updates / n,
-        "firmware_misaligned_at_end_fraction": misaligned / n,
-    }, histogram(restore_times, restore_bin_edges(horizon_hours))
+        "service_requests_per_device": counts["service_requests"] / n,
+        "wasted_firmware_updates_per_device": counts["wasted_updates"] / n,
+        "firmware_misaligned_at_end_fraction": counts["misaligned"] / n,
+    }
+
+
+class SortedUnion(Sequence[float]):
+    """The sorted union of sorted sequences (shards' times to restore), indexed without merging them:
+    the k-th smallest is found by bisection, so the parent holds no merged copy and no float objects."""
+
+    def __init__(self, parts: Sequence[Sequence[float]]) -> None:
+        self.parts = [p for p in parts if len(p)]
+        self._len = sum(len(p) for p in self.parts)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, k):  # type: ignore[override]
+        parts = self.parts
+        if isinstance(k, slice) or not 0 <= k < self._len:
+            raise IndexError(k)
+        if len(parts) == 1:
+            return parts[0][k]
+        for part in parts:  # the k-th value is in some part: find it there by its rank in the union
+            lo, hi = 0, len(part)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                value = part[mid]
+                if sum(bisect_left(p, value) for p in parts) > k:
+                    hi = mid
+                elif sum(bisect_right(p, value) for p in parts) <= k:
+                    lo = mid + 1
+                else:
+                    return value
+        raise IndexError(k)  # pragma: no cover - the parts were not sorted
 
 
 def summarise(values: Sequence[float | None], upper: float | None = None) -> dict[str, Any]:

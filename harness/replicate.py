@@ -3,6 +3,11 @@
 Output goes to a staging folder `DIR.partial` first; every finished replication is appended there at
 once, so an interrupted study keeps its work and the same command resumes it. Only a complete study is
 renamed to DIR: there is never a half-written output folder.
+
+A sharded scenario (`shards` > 1, harness/shards.py) runs each replication as `shards` tasks. A finished
+shard is kept at once too: its counts as a line of results.jsonl, its sorted times to restore as raw
+doubles in `shards/P-R-S.f64`; when a replication's last shard is in, its shards are merged into one
+replication line and their files go. So a resumed study reruns only the shards it has not got.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import os
 import platform
 import shutil
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -24,6 +30,7 @@ from dsp.errors import DomainError
 from harness.executors import run_tasks
 from harness.metrics import ALERT_CODES, METRICS, restore_bin_edges, summarise
 from harness.scenario import Scenario
+from harness.shards import merge
 
 TOOL = "sm-harness"
 HARNESS_DECISIONS = {
@@ -55,8 +62,11 @@ class Study:
         blob = json.dumps([self.datas, self.replications], sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
-    def tasks(self) -> list[tuple[int, int, dict[str, Any]]]:
-        return [(p, r, data) for p, data in enumerate(self.datas) for r in range(self.replications)]
+    def tasks(self) -> list[tuple[int, int, int, dict[str, Any]]]:
+        """(point, replication, shard, data): one task per shard of each replication of each point."""
+        return [
+            (p, r, s, data) for p, data in enumerate(self.datas) for r in range(self.replications) for s in range(data["shards"])
+        ]
 
 
 def plan(scenario: Scenario, *, replications: int | None = None, seed: int | None = None) -> Study:
@@ -80,25 +90,63 @@ def run_study(
     workers: int = 1,
     scheduler: str | None = None,
     on_result: Callable[[int, int, dict], None] | None = None,
+    on_task: Callable[[int, int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Run what is not done yet, then write summary.json, replications.csv and the report to `out_dir`."""
+    """Run what is not done yet, then write summary.json, replications.csv and the report to `out_dir`.
+    `on_result(point, replication, result)` is called per replication, `on_task(point, replication, shard)`
+    per shard task (the same when there is one shard), each also for the work a resumed study kept."""
     out = output_folder(out_dir)
     staging = out.with_name(out.name + ".partial")
     started = time.time()
-    results = _resume(staging, study)
-    todo = [(p, r, d) for p, r, d in study.tasks() if (p, r) not in results]
+    results, parts = _resume(staging, study)
+    todo = [(p, r, s, d) for p, r, s, d in study.tasks() if (p, r) not in results and s not in parts.get((p, r), {})]
     with open(staging / "results.jsonl", "a", encoding="utf-8") as log:
 
-        def done(point: int, replication: int, result: dict) -> None:
-            results[(point, replication)] = result
-            log.write(json.dumps({"point": point, "replication": replication, "result": result}) + "\n")
+        def write(entry: dict) -> None:
+            log.write(json.dumps(entry) + "\n")
             log.flush()
+
+        def finished(point: int, replication: int, result: dict) -> None:
+            results[(point, replication)] = result
+            write({"point": point, "replication": replication, "result": result})
             if on_result is not None:
                 on_result(point, replication, result)
 
-        if on_result is not None:
-            for (p, r), result in sorted(results.items()):
+        def done(point: int, replication: int, shard: int, result: dict) -> None:
+            times = result.pop("restore_times")
+            if study.datas[point]["shards"] == 1:
+                finished(point, replication, merge(replication, [result], [times]))
+            else:
+                _times_file(staging, point, replication, shard).write_bytes(times.tobytes())  # before its line
+                write({"point": point, "replication": replication, "shard": shard, "result": result})
+                parts.setdefault((point, replication), {})[shard] = result
+                merge_if_complete(point, replication)
+            if on_task is not None:
+                on_task(point, replication, shard)
+
+        def merge_if_complete(point: int, replication: int) -> None:
+            got = parts.get((point, replication), {})
+            if len(got) < study.datas[point]["shards"]:
+                return
+            files = [_times_file(staging, point, replication, s) for s in sorted(got)]
+            times = [_read_times(f) for f in files]
+            finished(point, replication, merge(replication, [got[s] for s in sorted(got)], times))
+            del parts[(point, replication)]
+            for f in files:
+                f.unlink()
+
+        for (p, r), result in sorted(results.items()):  # the work a resumed study kept
+            if on_result is not None:
                 on_result(p, r, result)
+            if on_task is not None:
+                for s in range(study.datas[p]["shards"]):
+                    on_task(p, r, s)
+        if on_task is not None:
+            for (p, r), got in sorted(parts.items()):
+                for s in sorted(got):
+                    on_task(p, r, s)
+        for p, r in sorted(parts):  # every shard was in, the merge was not (interrupted in between)
+            merge_if_complete(p, r)
         run_tasks(todo, done, executor=executor, workers=workers, scheduler=scheduler)
     summary = assemble(study, results, elapsed=time.time() - started, started=started)
     rows = replication_rows(study, results)
@@ -138,8 +186,9 @@ def output_folder(out_dir: str | Path) -> Path:
     return out
 
 
-def _resume(staging: Path, study: Study) -> dict[tuple[int, int], dict]:
-    """Finished replications of the same study left by an interrupted run (else a fresh staging folder)."""
+def _resume(staging: Path, study: Study) -> tuple[dict[tuple[int, int], dict], dict[tuple[int, int], dict[int, dict]]]:
+    """Finished replications, and finished shards of unfinished ones, of the same study left by an
+    interrupted run (else a fresh staging folder)."""
     marker = staging / "study.json"
     if staging.exists():
         try:
@@ -148,19 +197,45 @@ def _resume(staging: Path, study: Study) -> dict[tuple[int, int], dict]:
         except (OSError, ValueError, KeyError, TypeError):
             same = False
         if same:
-            results = {}
+            results: dict[tuple[int, int], dict] = {}
+            parts: dict[tuple[int, int], dict[int, dict]] = {}
             for line in lines:
                 try:
                     entry = json.loads(line)
                 except ValueError:
                     continue  # a line cut short by the interruption
-                results[(entry["point"], entry["replication"])] = entry["result"]
-            return results
+                key = (entry["point"], entry["replication"])
+                if "shard" not in entry:
+                    results[key] = entry["result"]
+                elif _times_intact(staging, entry):
+                    parts.setdefault(key, {})[entry["shard"]] = entry["result"]
+            (staging / "shards").mkdir(exist_ok=True)
+            return results, {k: v for k, v in parts.items() if k not in results}
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    (staging / "shards").mkdir()
     marker.write_text(json.dumps({"key": study.key, "scenario": study.scenario.path}))
     (staging / "results.jsonl").touch()
-    return {}
+    return {}, {}
+
+
+def _times_file(staging: Path, point: int, replication: int, shard: int) -> Path:
+    return staging / "shards" / f"{point}-{replication}-{shard}.f64"
+
+
+def _times_intact(staging: Path, entry: dict) -> bool:
+    """A shard's times file is there and holds one double per restored device (else the shard reruns)."""
+    path = _times_file(staging, entry["point"], entry["replication"], entry["shard"])
+    try:
+        return path.stat().st_size == 8 * sum(entry["result"]["restore_histogram"])
+    except OSError:
+        return False
+
+
+def _read_times(path: Path) -> array:
+    times = array("d")
+    times.frombytes(path.read_bytes())
+    return times
 
 
 def dumps(summary: dict) -> str:

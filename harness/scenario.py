@@ -9,6 +9,12 @@ ruleset = "mp105"             # legacy | mp105-option1 | mp105
 seed = 7
 replications = 5
 horizon_hours = 168           # the run stops here
+shards = 1                    # split each replication's fleet into this many slices, one task each
+                              # (harness/shards.py): contiguous by global device index (a GSME keeps
+                              # its GPF), each with its share of campaign.window (at least 1); memory
+                              # per task is the slice's. 1: one world, results as ever; > 1:
+                              # statistically equivalent, not identical (the window is split).
+                              # At most the fleet's device count.
 
 [[fleet]]                     # required, one table per device group; a GSME brings its paired GPF
 type = "ESME"                 # ESME | GSME | CHF | PPMID | HCALCS
@@ -127,6 +133,7 @@ TOP = {
     "seed": (int, _nonneg, 0),
     "replications": (int, _positive, 5),
     "horizon_hours": (_NUM, _positive, 168.0),
+    "shards": (int, _positive, 1),
 }
 FLEET = {
     "type": (str, _parsed(DeviceType.parse), None),
@@ -171,6 +178,7 @@ SECTIONS: dict[str, dict[str, tuple]] = {
 OPEN_SECTIONS = ("loss", "latency")  # keyed by "SRV.leg" or a bare leg
 _DISTRIBUTIONS = ("fixed", "exponential", "uniform")
 _NOT_SWEPT = ("name", "description", "replications", "seed")
+MAX_DEVICES = 1 << 26  # harness/streams.py packs a device's global index into 26 bits of a draw's key
 
 
 @dataclass(frozen=True)
@@ -191,7 +199,7 @@ class Scenario:
 
     def devices(self) -> int:
         """Devices in the world: each group's count, and a GPF for every GSME."""
-        return sum(g["count"] * (2 if g["type"] == "GSME" else 1) for g in self.data["fleet"])
+        return fleet_size(self.data)
 
     def with_values(self, overrides: dict[str, Any]) -> "Scenario":
         """The scenario with dotted keys set (`--set`, sweep points), validated again."""
@@ -206,6 +214,11 @@ class Scenario:
             return [{}]
         keys = [k for k, _ in self.sweep]
         return [dict(zip(keys, combo)) for combo in itertools.product(*(v for _, v in self.sweep))]
+
+
+def fleet_size(data: dict[str, Any]) -> int:
+    """Devices in a (validated) scenario's fleet: each group's count, and a GPF for every GSME."""
+    return sum(g["count"] * (2 if g["type"] == "GSME" else 1) for g in data["fleet"])
 
 
 def load(path: str | Path, overrides: dict[str, Any] | None = None, sweep: dict[str, list] | None = None) -> Scenario:
@@ -417,6 +430,10 @@ def validate(data: dict, path: str, text: str | None) -> dict:
         where = f"{path}{_line(text, key)}"
         _leg_key(key, f"{where}: latency.{key}")
         out["latency"][key] = _latency(spec, where, f"latency.{key}")
+    if fleet_size(out) > MAX_DEVICES:  # the random streams key a device's global index in 26 bits
+        raise ScenarioError(f"{path}: fleet: at most {MAX_DEVICES} devices (GPFs included), got {fleet_size(out)}")
+    if out["shards"] > fleet_size(out):
+        raise ScenarioError(f"{path}{_line(text, 'shards')}: shards: must be at most the fleet's {fleet_size(out)} devices, got {out['shards']}")
     if out["dsp"]["suspension_alert_code"] not in {f"N{i}" for i in range(1, 66)}:
         raise ScenarioError(f"{path}{_line(text, 'suspension_alert_code')}: dsp.suspension_alert_code: must be a DCC alert code N1..N65")
     return out

@@ -1,24 +1,34 @@
 """One replication of a scenario: build the world, remove the firmware from the CPL, run the supplier to
-the horizon, measure. A plain function of (scenario data, replication) returning plain values, so any
-executor (a local process pool, a Dask worker) can run it and the results are the same.
+the horizon, measure. Plain functions of (scenario data, replication[, shard]) returning plain values, so
+any executor (a local process pool, a Dask worker) can run them and the results are the same.
+
+`run_shard` runs one slice of the fleet (the whole fleet when `shards` is 1, the default); a replication
+is its shards merged (harness/shards.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import resource
 import time
 from typing import Any
 
+from harness import shards as sharding
 from harness.fleet import HOUR, build
-from harness.metrics import measure
+from harness.metrics import histogram, restore_bin_edges, tally
 from harness.users import Policy, Supplier
 
 
-def run_replication(data: dict[str, Any], replication: int) -> dict[str, Any]:
-    """Run replication `replication` of the scenario `data` (validated scenario data)."""
+def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[str, Any]:
+    """Run shard `shard` of replication `replication` of the scenario `data` (validated scenario data):
+    its additive counts, and its sorted times to restore in "restore_times" (an array of doubles)."""
     started = time.perf_counter()
-    world, fleet = build(data, replication)
-    supplier = Supplier(world, fleet, Policy.from_scenario(data))
+    span = sharding.spans(data)[shard]
+    world, fleet = build(data, replication, span=span)
+    policy = Policy.from_scenario(data)
+    if data["shards"] > 1:  # the shard's share of the window keeps the fleet-wide pace
+        policy = dataclasses.replace(policy, window=sharding.windows(data)[shard])
+    supplier = Supplier(world, fleet, policy)
     for device_type, model, version in fleet.removed:
         world.remove_from_cpl(device_type, model, version)  # R-CPL-1 at time 0
     supplier.start()
@@ -29,14 +39,15 @@ def run_replication(data: dict[str, Any], replication: int) -> dict[str, Any]:
     finally:
         gc.unfreeze()
     simulated = time.perf_counter()
-    metrics, restore_counts = measure(world, supplier.wasted_updates, data["horizon_hours"])
-    result = {
+    counts, restore_times = tally(world, supplier.wasted_updates)
+    return {
         "replication": replication,
-        "devices": len(world.devices),
-        "metrics": metrics,
-        "restore_histogram": restore_counts,
+        "shard": shard,
+        "span": list(span),
+        "tally": counts,
+        "restore_histogram": histogram(restore_times, restore_bin_edges(data["horizon_hours"])),
+        "restore_times": sharding.times_array(restore_times),
         "counts": dict(sorted(world.counts.items())),
-        "service_requests": world.service_requests,
         "firmware_updates": supplier.firmware_updates,
         "lost_messages": world.lost_messages,
         "wall_seconds": time.perf_counter() - started,
@@ -44,4 +55,9 @@ def run_replication(data: dict[str, Any], replication: int) -> dict[str, Any]:
         "simulate_seconds": simulated - built,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }
-    return result
+
+
+def run_replication(data: dict[str, Any], replication: int) -> dict[str, Any]:
+    """Run every shard of replication `replication` in this process, one after another, and merge them."""
+    results = [run_shard(data, replication, s) for s in range(data["shards"])]
+    return sharding.merge(replication, results, [r.pop("restore_times") for r in results])

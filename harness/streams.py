@@ -27,26 +27,35 @@ def mix64(z: int) -> int:
 
 
 class Streams:
-    """The random streams of one replication: `uniform(device, message, purpose)` in [0, 1)."""
+    """The random streams of one replication: `uniform(device, message, purpose)` in [0, 1).
 
-    __slots__ = ("base",)
+    `device` is the world's own index of a device; `offset` is the fleet-wide index of the world's first
+    device, so a shard of the fleet (harness/shards.py) draws what the whole fleet's world would: a draw
+    is keyed by the device's GLOBAL index (device + offset < 2^26), whatever the shard count."""
 
-    def __init__(self, seed: int, replication: int) -> None:
+    __slots__ = ("base", "offset", "uniform")
+
+    def __init__(self, seed: int, replication: int, offset: int = 0) -> None:
         self.base = mix64(mix64(seed & _MASK) ^ (replication & _MASK))
-
-    def uniform(self, device: int, message: int, purpose: int) -> float:
-        """A uniform draw for one purpose of one message of one device (device < 2^26, message < 2^24).
-
-        Two multiply-xorshift rounds of SplitMix64 over the packed key: cheap, and every bit of the key
-        reaches the 53 bits kept."""
-        z = ((self.base ^ ((device << 37) | (message << 8) | purpose)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & _MASK
-        return ((z ^ (z >> 29)) >> 11) * _TO_UNIT
+        self.offset = offset
+        # a uniform draw for one purpose of one message of one device (message < 2^24): a plain closure,
+        # no bound-method lookup on the hot path
+        self.uniform = uniform_drawer(self.base, offset)
 
 
-def uniform_drawer(base: int):
+def uniform_drawer(base: int, offset: int = 0):
     """`uniform(device, message, purpose)` of the streams whose base is `base`, as a plain function for
-    the hot path (the same numbers as `Streams.uniform`)."""
+    the hot path. Two multiply-xorshift rounds of SplitMix64 over the packed key: cheap, and every bit of
+    the key reaches the 53 bits kept. With an `offset` (a shard's first global index) the key is
+    `device + offset`; without one the closure is the unshifted one, so an unsharded world pays nothing."""
+    if offset:
+
+        def shifted(device: int, message: int, purpose: int) -> float:
+            z = ((base ^ (((device + offset) << 37) | (message << 8) | purpose)) * 0xBF58476D1CE4E5B9) & _MASK
+            z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & _MASK
+            return ((z ^ (z >> 29)) >> 11) * _TO_UNIT
+
+        return shifted
 
     def uniform(device: int, message: int, purpose: int) -> float:
         z = ((base ^ ((device << 37) | (message << 8) | purpose)) * 0xBF58476D1CE4E5B9) & _MASK
@@ -56,13 +65,21 @@ def uniform_drawer(base: int):
     return uniform
 
 
-def latency_drawer(base: int, kind: str, mean: float, low: float, high: float):
+def latency_drawer(base: int, kind: str, mean: float, low: float, high: float, offset: int = 0):
     """`draw(device, message, purpose) -> seconds`: a uniform draw and its inverse transform fused into
     one call for the hot path (the same numbers as `Latency.sample(Streams.uniform(...))`)."""
     log = math.log
     span = high - low
-    uniform = uniform_drawer(base)
+    uniform = uniform_drawer(base, offset)
 
+    if kind == "exponential" and offset:
+
+        def shifted(device: int, message: int, purpose: int) -> float:
+            z = ((base ^ (((device + offset) << 37) | (message << 8) | purpose)) * 0xBF58476D1CE4E5B9) & _MASK
+            z = ((z ^ (z >> 31)) * 0x94D049BB133111EB) & _MASK
+            return -mean * log(1.0 - ((z ^ (z >> 29)) >> 11) * _TO_UNIT)
+
+        return shifted
     if kind == "exponential":
 
         def draw(device: int, message: int, purpose: int) -> float:

@@ -175,8 +175,8 @@ class _Wire:
         self.loss = leg.loss
         self.fixed = leg.latency.constant
         lat = leg.latency
-        self.draw = latency_drawer(streams.base, lat.kind, lat.mean, lat.low, lat.high)  # (device, message, purpose)
-        self.chance = uniform_drawer(streams.base)  # the uniform draw a loss is decided by
+        self.draw = latency_drawer(streams.base, lat.kind, lat.mean, lat.low, lat.high, streams.offset)  # (device, message, purpose)
+        self.chance = uniform_drawer(streams.base, streams.offset)  # the uniform draw a loss is decided by
         self.ideal = self.loss == 0.0 and self.fixed == 0.0  # nothing to draw, nothing to wait for
 
 
@@ -192,12 +192,14 @@ class World:
         replication: int = 0,
         trace: bool = True,
         keep_messages: bool | None = None,
+        first_index: int = 0,
     ) -> None:
         self.env = simpy.Environment(initial_time=0.0)  # float seconds from the start, in every trace
         self.dsp = dsp
         self.comms = comms if comms is not None else Comms.scripted()
         self.seed, self.replication = seed, replication
-        self.streams = Streams(seed, replication)
+        # a shard's world holds the fleet's devices from `first_index` on: draws keep the global index
+        self.streams = Streams(seed, replication, first_index)
         self.devices: dict[str, Device] = {}
         self.trace: list[TraceEvent] = []
         self.alerts: list[DccAlert] = []
