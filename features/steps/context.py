@@ -84,7 +84,6 @@ class ScenarioContext:
         self.world: World | None = None
         self.devices: dict[str, Device] = {}  # by EUI-64, in the order the inventory lists them
         self._pending: list[tuple[str, tuple]] = []  # losses and failures asked for before the world exists
-        self._fail_next: set[str] = set()  # devices whose next immediate activation fails
         self.exchanges: list[Exchange] = []
         self.trace_at_request = 0  # where the last request's trace begins
         self.alerts_at_window = 0  # where the current When ... Then block's DCC alerts begin
@@ -241,14 +240,8 @@ class ScenarioContext:
         self._later("lose_next", self.device_id(name), definition(srv).srv, leg)
 
     def fail_next_activation(self, name: str) -> None:
-        """Armed when the activation happens: an immediate 11.3 as it is sent, a future-dated one once
-        it is scheduled (the world's flag is taken by whatever the device handles next)."""
-        device_id = self.device_id(name)
-        scheduled = self.devices[device_id].scheduled
-        if scheduled is not None:
-            self._later("fail_next_activation", device_id)
-        else:
-            self._fail_next.add(device_id)
+        """The device's next activation fails, immediate or future dated (the world arms it for that)."""
+        self._later("fail_next_activation", self.device_id(name))
 
     # --- When ---------------------------------------------------------------------------------------
 
@@ -287,14 +280,7 @@ class ScenarioContext:
             target = record.device_id
         world = self.live()
         self.trace_at_request = len(world.trace)
-        fails = srv == "11.3" and record.device_id in self._fail_next
-        if fails and execute_in is None:
-            self._fail_next.discard(record.device_id)
-            world.fail_next_activation(record.device_id)
         exchange = world.send(ServiceRequest(srv, user, target, **fields))
-        if fails and execute_in is not None:
-            self._fail_next.discard(record.device_id)
-            world.fail_next_activation(record.device_id)
         self.exchanges.append(exchange)
         return exchange
 
