@@ -110,10 +110,7 @@ def parse_request(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> DuisRequest:
     """Parse a DUIS Request; raise :class:`DuisError` saying what and where when it can't."""
-    message = parse_message(xml, source=source, max_bytes=max_bytes)
-    if not isinstance(message, DuisRequest):
-        raise DuisError(f"{source}: expected a DUIS Request, got a Response")
-    return message
+    return _parse_as(DuisRequest, xml, source, max_bytes)
 
 
 def parse_response(
@@ -123,9 +120,14 @@ def parse_response(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> DuisResponse:
     """Parse a DUIS Response (or alert); raise :class:`DuisError` saying what and where when it can't."""
+    return _parse_as(DuisResponse, xml, source, max_bytes)
+
+
+def _parse_as(kind: type, xml: bytes | str | ET.Element, source: str, max_bytes: int):
     message = parse_message(xml, source=source, max_bytes=max_bytes)
-    if not isinstance(message, DuisResponse):
-        raise DuisError(f"{source}: expected a DUIS Response, got a Request")
+    if not isinstance(message, kind):
+        wanted, got = ("Request", "Response") if kind is DuisRequest else ("Response", "Request")
+        raise DuisError(f"{source}: expected a DUIS {wanted}, got a {got}")
     return message
 
 

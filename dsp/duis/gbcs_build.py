@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dsp.duis.errors import DuisError
+from dsp.duis.gbcs import CS06, CS06_ALERT, CS08, ECS52, GCS38  # the codes the reader reads
 from dsp.vocabulary import ActivationOutcome, DeviceType
 
 __all__ = [
@@ -28,7 +29,6 @@ __all__ = [
     "read_use_case",
 ]
 
-ECS52, GCS38, CS08, CS06, CS06_ALERT = 0x0059, 0x0084, 0x0129, 0x0012, 0x00CA
 _CRA_RESPONSE, _CRA_ALERT = 2, 3
 _MAC = bytes(12)
 _SIGNATURE = bytes(64)
