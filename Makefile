@@ -16,7 +16,7 @@ $(BIN)/sm-harness: pyproject.toml
 venv: $(BIN)/sm-harness
 
 run: venv
-	$(BIN)/python -m harness.main_job --out $(OUT)
+	$(BIN)/python -m harness.cli.main_job --out $(OUT)
 
 test: venv
 	$(BIN)/python -m pytest

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FLOOR = ROOT.parent / "shared" / "bench" / "simpy_floor.py"
 
-from harness import scenario  # noqa: E402
-from harness.simulation import run_replication  # noqa: E402
+from harness.study import scenario  # noqa: E402
+from harness.study.replication import run_replication  # noqa: E402
 
 
 def load_floor():

@@ -131,14 +131,12 @@ class SmartMeteringInventory:
             eui64(network_operator),
             since,
         )
-        if status in _NEEDS_PRIOR:
+        if status in NEEDS_PRIOR_STATUS:
             if prior_status is None:
                 raise DomainError(
                     f"device {device_id} added as {status.value} needs the status it held before (prior_status)"
                 )
-            record.history.insert(0, (DeviceStatus.parse(prior_status), since))
-            if status is DeviceStatus.RECOVERED:  # Recovered comes out of Recovery (R-E5-5)
-                record.history.insert(1, (DeviceStatus.RECOVERY, since))
+            give_prior_status(record, DeviceStatus.parse(prior_status), since)
         self._records[device_id] = record
         return record
 
@@ -201,6 +199,15 @@ class SmartMeteringInventory:
         return len(self._records)
 
 
-_NEEDS_PRIOR = frozenset((DeviceStatus.SUSPENDED, DeviceStatus.RECOVERY, DeviceStatus.RECOVERED))
+# a device that starts in one of these statuses held another before (R-CPL-3 restores it, R-E5-5 validates on it)
+NEEDS_PRIOR_STATUS = frozenset((DeviceStatus.SUSPENDED, DeviceStatus.RECOVERY, DeviceStatus.RECOVERED))
+
+
+def give_prior_status(record: SmiRecord, prior: DeviceStatus, since: float) -> None:
+    """Record that a device starting Suspended, Recovery or Recovered held `prior` before; Recovered comes
+    out of Recovery (R-E5-5)."""
+    record.history.insert(0, (prior, since))
+    if record.status is DeviceStatus.RECOVERED:
+        record.history.insert(1, (DeviceStatus.RECOVERY, since))
 _DUAL_FUEL = frozenset((DeviceType.CHF, DeviceType.PPMID))
 _IS, _GS, _ED, _GT = UserRole.IS, UserRole.GS, UserRole.ED, UserRole.GT

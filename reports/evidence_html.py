@@ -24,7 +24,7 @@ JUNIT_XML = "junit.xml"
 # SmiRecord.snapshot() fields in reading order; any other key follows them.
 SMI_FIELDS = ("device_id", "device_type", "smets", "model", "firmware", "status", "history",
               "supplier", "network_operator", "gpf", "gsme", "chf")
-# harness.world.TRACE_KINDS, as a reader names them (a test keeps the two in step).
+# harness.sim.world.TRACE_KINDS, as a reader names them (a test keeps the two in step).
 MESSAGE_KINDS = {
     "request": "Service Request",
     "response": "Service Response",

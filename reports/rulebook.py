@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-RULE_ID = re.compile(r"\bR-[A-Z0-9]+-\d+\b")
-_REQUIREMENT_TAG = re.compile(r"^@?req(?:uirement)?[-_. ]?(\d+)$", re.IGNORECASE)
+from reports.rule_tags import RULE_ID
+
 # a provenance mark: [seed], [duis], [model], [seed + model], [model, consistent with the seed], [seed: "..."]
 _MARK = re.compile(r"\[((?:seed|duis|model)\b[^\]]*)\]")
 _SOURCES = ("seed", "duis", "model")
@@ -59,12 +59,6 @@ REQUIREMENTS = (
 def default_rules_path() -> Path:
     """`../shared/domain/RULES.md` beside the repository (where every developer and CI have it)."""
     return Path(__file__).resolve().parents[1].parent / "shared" / "domain" / "RULES.md"
-
-
-def requirement_id(tag: str) -> str | None:
-    """'Req-1', '@req1', 'Req. 2', 'requirement-2' -> 'Req-1' / 'Req-2'; anything else -> None."""
-    match = _REQUIREMENT_TAG.match(tag.strip().replace(". ", "."))
-    return f"Req-{match.group(1)}" if match else None
 
 
 def parse_rules(text: str) -> list[Rule]:

@@ -11,28 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from reports.counts import STATUSES
-from reports.rulebook import REQUIREMENTS, RULE_ID, Requirement, Rule, requirement_id
+from reports.rule_tags import requirements_of, rules_of
+from reports.rulebook import REQUIREMENTS, Requirement, Rule
 
 PROVEN, FAILING, GAP = "proven", "failing", "gap"
 
 
 def scenario_rules(scenario: Mapping[str, Any]) -> list[str]:
     """The rule IDs a scenario proves: its `rules`, and any rule-ID tag the collector did not copy there."""
-    found = list(scenario.get("rules") or [])
-    for tag in scenario.get("tags") or []:
-        tag = str(tag).lstrip("@")
-        if RULE_ID.fullmatch(tag) and tag not in found:
-            found.append(tag)
-    return found
+    return rules_of([*(scenario.get("rules") or []), *(scenario.get("tags") or [])])
 
 
 def scenario_requirements(scenario: Mapping[str, Any]) -> list[str]:
-    found: list[str] = []
-    for value in list(scenario.get("requirements") or []) + list(scenario.get("tags") or []):
-        req = requirement_id(str(value))
-        if req and req not in found:
-            found.append(req)
-    return found
+    """The requirement IDs a scenario proves, canonical (`Req-1`), from its `requirements` and its tags."""
+    return requirements_of([*(scenario.get("requirements") or []), *(scenario.get("tags") or [])])
 
 
 def traceability_matrix(

@@ -3,7 +3,7 @@ from harness.cli import main
 
 
 def test_demo_shows_legacy_leaving_the_device_suspended_and_mp105_restoring_it(capsys):
-    from harness import demo
+    from harness.cli import demo
 
     legacy, mp105 = demo.story(demo.RuleSet.LEGACY), demo.story(demo.RuleSet.MP105)
     assert (legacy[-1].response, legacy[-1].smi_status) == ("E5", "Suspended")

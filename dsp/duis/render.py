@@ -30,6 +30,7 @@ from dsp.duis import gbcs_build
 from dsp.duis.bodies import CANCELLATION_DATETIME
 from dsp.duis.clock import DuisClock
 from dsp.duis.errors import DuisError
+from dsp.identities import DCC_ACCESS_CONTROL_BROKER as DCC_ID  # the originator of DCC alerts
 from dsp.duis.xmlread import SR_NS
 from dsp.messages import (
     ActivationAlert,
@@ -44,7 +45,6 @@ from dsp.messages import (
 from dsp.vocabulary import ActivationOutcome, DeviceModel, DeviceStatus, ResponseCode
 
 __all__ = [
-    "DCC_ID",
     "RA_NS",
     "DS_NS",
     "SCHEMA_VERSION",
@@ -57,7 +57,6 @@ __all__ = [
 RA_NS = "http://www.dccinterface.co.uk/ResponseAndAlert"
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 SCHEMA_VERSION = "5.4"
-DCC_ID = "90-B3-D5-1F-30-00-00-02"  # the DCC's EUI-64 in the RTDS templates (originator of DCC alerts)
 MAX_INVENTORY_DEVICES = 17  # sr:DSPInventory maxOccurs
 
 for _prefix, _uri in (("sr", SR_NS), ("ra", RA_NS), ("ds", DS_NS)):

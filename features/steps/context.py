@@ -1,7 +1,7 @@
 """One scenario's state: the DSP, its devices and users, the world they live in, what the steps sent.
 
 The steps in `library.py` only parse and assert; everything they do to the model goes through here.
-The world (`harness.world.World`, scripted: zero latency, nothing lost unless a step says so) is built
+The world (`harness.sim.world.World`, scripted: zero latency, nothing lost unless a step says so) is built
 when a step first sends, removes or lets time pass, so the Given steps may come in any order.
 """
 from __future__ import annotations
@@ -27,23 +27,20 @@ from dsp import (
     firmware_version,
     image_hash,
 )
-from dsp.duis.codec import DuisCodec, trace_xml
 from dsp.errors import DomainError
+from dsp.inventory import NEEDS_PRIOR_STATUS
+from dsp.identities import DCC_ACCESS_CONTROL_BROKER as DCC  # BusinessTargetID of Non-Device SRs (11.1, 8.2, 12.1)
 from features.steps.aliases import Aliases
-from harness.comms import Comms
-from harness.fleet import Fleet
-from harness.users import READ, REFIRMWARE, UPDATE, Policy, Supplier
-from harness.world import Exchange, World
+from harness.sim.comms import Comms
+from features.steps.scenario_evidence import scenario_evidence
+from features.steps.supplier_driver import SupplierDriver
+from harness.sim.world import Exchange, World
 
-DCC = "00-00-00-00-00-00-00-02"  # BusinessTargetID of Non-Device SRs (11.1, 8.2, 12.1): the DCC
 UNITS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
 
 INVENTORY_COLUMNS = ("device", "type", "smets", "firmware", "status", "prior_status", "gpf", "chf", "supplier",
                      "network_operator", "model")
 CPL_COLUMNS = ("device_type", "firmware", "status", "model")
-_NEEDS_PRIOR = (DeviceStatus.SUSPENDED, DeviceStatus.RECOVERY, DeviceStatus.RECOVERED)
-# The device types a supplier's firmware campaign updates (as in harness.fleet.build).
-_UPDATABLE = (DeviceType.ESME, DeviceType.GSME, DeviceType.CHF, DeviceType.HCALCS)
 
 # The users every scenario starts with (alias, roles); a device's supplier and network operator default
 # to the ones of its fuel (RULES §1).
@@ -59,6 +56,13 @@ _STANDARD_USERS = (
 def duration(n: str, unit: str) -> float:
     """`3`, `hours` -> 10800.0 simulated seconds."""
     return float(n) * UNITS[unit.rstrip("s")]
+
+
+def whole_number(n: str) -> int:
+    """A count a step names: `3` -> 3."""
+    if not n.isdigit():
+        raise DomainError(f"expected a whole number, got {n}")
+    return int(n)
 
 
 def table(rows: list[list[str]], allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> list[dict[str, str]]:
@@ -95,8 +99,7 @@ class ScenarioContext:
             user_id = self.aliases.assign("user", name)
             self.users[name] = self.dsp.users.register(user_id, *roles)
         self.unregistered = ServiceUser(self.aliases.assign("user", "unregistered user"), UserRole.IS)
-        self.suppliers: list[Supplier] = []  # harness.users' service users the supplier steps drove
-        self.supplier_wait = 3600.0  # how long the supplier waits for an answer before an automated retry
+        self.supplier = SupplierDriver(self)  # the supplier steps (R-SU-1..4)
 
     # --- the phases of a scenario -------------------------------------------------------------------
 
@@ -167,7 +170,7 @@ class ScenarioContext:
             raise DomainError(f'SMETS version of "{name}" must be 1 or 2, got {smets!r}')
         status = DeviceStatus.parse(row.get("status", "Commissioned"))
         prior = row.get("prior_status")
-        if prior is None and status in _NEEDS_PRIOR:
+        if prior is None and status in NEEDS_PRIOR_STATUS:
             prior = "Commissioned"  # documented default: suspended (or recovered) from Commissioned
         model = DeviceModel.parse(row["model"]) if "model" in row else DeviceModel.default_for(device_type)
         firmware = firmware_version(row["firmware"])
@@ -311,91 +314,6 @@ class ScenarioContext:
         for m in [DeviceModel.parse(model)] if model else self.models_for(kind, firmware):
             self.dsp.list_on_cpl(kind, m, firmware)
 
-    # --- When: the supplier as a service user (harness.users drives R-SU-1..4) -----------------------
-
-    def run_campaign(self, firmware: str, retries: int) -> None:
-        """R-SU-1 (+ R-SU-2): harness.users' supplier updates every updatable device at `now`; its
-        automated retries wait for their deadline, so they happen only as simulated time passes."""
-        world = self.live()
-        fleet = self._fleet()
-        policy = Policy(firmware=firmware_version(firmware), start=0.0, window=max(1, len(fleet.campaign)),
-                        future_dated=0.0, retries=retries, retry_timeout=self.supplier_wait, sweeps=0, refirmware=0,
-                        recovery_interval=0.0, inventory_page=max(1, len(fleet.campaign)))
-        supplier = Supplier(world, fleet, policy)
-        self.suppliers.append(supplier)
-        supplier.run_round(UPDATE)
-        world.settle()
-
-    def run_sweep(self) -> None:
-        """R-SU-3: read the inventory (8.2), send 11.2 to the devices still Suspended."""
-        self._supplier().run_round(READ)
-        self.world.settle()
-
-    def run_refirmware(self) -> None:
-        """R-SU-4: another firmware update (11.1 + 11.3) for the devices still Suspended."""
-        if not self.suppliers:
-            raise DomainError("the supplier re-updates to its campaign's firmware: run a firmware campaign first")
-        self._supplier().run_round(REFIRMWARE)
-        self.world.settle()
-
-    def _supplier(self) -> Supplier:
-        """The supplier of the last campaign; before any campaign, one with no campaign firmware (a sweep
-        needs none)."""
-        if not self.suppliers:
-            world, fleet = self.live(), self._fleet()
-            size = max(1, len(fleet.campaign))
-            policy = Policy(firmware="", start=0.0, window=size, future_dated=0.0, retries=0,
-                            retry_timeout=self.supplier_wait, sweeps=0, refirmware=0, recovery_interval=0.0,
-                            inventory_page=size)
-            self.suppliers.append(Supplier(world, fleet, policy))
-        return self.suppliers[-1]
-
-    def _fleet(self) -> Fleet:
-        """The inventory's updatable devices, as harness.users sees a fleet (one supplier per device type)."""
-        campaign: list[str] = []
-        smets: dict[str, int] = {}
-        users: dict[DeviceType, ServiceUser] = {}
-        for device_id in self.devices:
-            record = self.dsp.inventory.get(device_id)
-            if record.device_type not in _UPDATABLE:
-                continue
-            campaign.append(device_id)
-            if record.smets == 1:
-                smets[device_id] = 1  # R-DEV-4: no 11.1
-            known = users.setdefault(record.device_type, ServiceUser(record.supplier, record.device_type.supplier_role))
-            if known.user_id != record.supplier:
-                raise DomainError(f"the supplier steps need one supplier per device type, but the {record.device_type.value} "
-                                  f'devices "{self.name(known.user_id)}" and "{self.name(record.supplier)}" differ')
-        if not campaign:
-            raise DomainError("the inventory lists no device a supplier updates (ESME, GSME, CHF or HCALCS)")
-        return Fleet(users, campaign, smets, {}, [])
-
-    @property
-    def firmware_updates(self) -> int:
-        return sum(s.firmware_updates for s in self.suppliers)
-
-    @property
-    def wasted_updates(self) -> int:
-        return sum(s.wasted_updates for s in self.suppliers)
-
-    def supplier_requests(self, srv: str, name: str) -> list[ServiceRequest]:
-        """Every request the device's supplier sent about it (naming it as target or in the device list)."""
-        device_id = self.device_id(name)
-        supplier = self.record(name).supplier
-        srv = definition(srv).srv
-        seen: dict[int, ServiceRequest] = {}
-        for response in self.world.responses if self.world is not None else ():
-            request = response.request
-            if (request.srv == srv and request.user.user_id == supplier
-                    and (request.target == device_id or device_id in request.device_list)):
-                seen.setdefault(id(request), request)
-        return list(seen.values())
-
-    def supplier_answers(self, srv: str, name: str) -> list[ServiceResponse]:
-        """Every response to those requests, in the order the supplier received them."""
-        asked = {id(r) for r in self.supplier_requests(srv, name)}
-        return [r for r in self.world.responses if id(r.request) in asked] if self.world is not None else []
-
     # --- Then: what happened ------------------------------------------------------------------------
 
     @property
@@ -431,21 +349,4 @@ class ScenarioContext:
 
     def evidence(self) -> dict:
         """What the evidence report shows of this scenario."""
-        world = self.world
-        messages = []
-        if world is not None:
-            codec = DuisCodec(inventory=self.dsp.inventory)  # one per run: SMETS1 devices render in MMC form
-            for event in world.trace:
-                item = event.to_dict()
-                item["device"] = self.name(event.device_id)
-                item["user_alias"] = self.name(event.user)
-                if event.message is not None:  # what went over the wire, as DUIS XML (None where DUIS has none)
-                    item["xml"] = trace_xml(event.message, codec=codec, time=event.time)
-                messages.append(item)
-        devices = []
-        for device_id in self.devices:
-            record = self.dsp.inventory.get(device_id)
-            after = record.snapshot()
-            devices.append({"alias": self.name(device_id), "device_id": device_id,
-                            "before": self.before.get(device_id, after), "after": after})
-        return {"ruleset": self.ruleset.value, "simulated_seconds": self.now, "messages": messages, "devices": devices}
+        return scenario_evidence(self)

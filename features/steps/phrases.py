@@ -2,11 +2,10 @@
 
 A phrase is written once, in a readable pattern (`device "{device}" has SMI status "{status}"`); it compiles
 to the regular expression pytest-bdd matches with, is documented in `features/README.md` with its example
-(a test keeps the two true), and feeds the "did you mean" list for an unknown step.
+(a test keeps the two true), and feeds the "did you mean" list for an unknown step (`unknown_steps`).
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -111,23 +110,3 @@ def find(keyword: str, text: str) -> Phrase | None:
         if phrase.matches(keyword, text):
             return phrase
     return None
-
-
-def nearest(keyword: str, text: str, n: int = 3) -> list[str]:
-    """The documented examples closest to an unknown step (for "did you mean")."""
-    line = f"{keyword.title()} {text}"
-    examples = [p.example for p in PHRASES]
-    close = difflib.get_close_matches(line, examples, n=n, cutoff=0.3)
-    if not close:  # compare without the keyword: a Given written as When still finds its phrase
-        by_text = {p.example.split(" ", 1)[1]: p.example for p in PHRASES}
-        close = [by_text[t] for t in difflib.get_close_matches(text, list(by_text), n=n, cutoff=0.3)]
-    return close
-
-
-def unknown_step_message(path: str, line: int, keyword: str, text: str) -> str:
-    """One line: the step quoted, where it is, and the nearest documented phrasings."""
-    message = f'{path}:{line}: unknown step "{keyword.title()} {text}"'
-    close = nearest(keyword, text)
-    if close:
-        message += "; did you mean: " + " | ".join(f'"{c}"' for c in close)
-    return message + " (features/README.md lists every step)"

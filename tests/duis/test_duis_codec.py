@@ -33,7 +33,7 @@ from dsp.duis.envelope import parse_request
 from dsp.duis.errors import DuisError
 from dsp.duis.request_mapping import NotInCatalogue, registry_role_resolver
 from dsp.duis.schema import validate
-from harness.world import World
+from harness.sim.world import World
 from tests.duis.duis_fixtures import DUIS, INVALID_REQUESTS, REQUESTS, RESPONSES, XSD_DIR, request
 from tests.duis.test_duis_fuzz import FUZZ, mutated
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli_features import FeaturesResult, run_features
+from features.runner.suite import FeaturesResult, run_features
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from harness.cli_features import builtin_features
+from features.runner.suite import builtin_features
 from reports.counts import junit_counts
 from tests.test_rule_coverage import rule_ids
 

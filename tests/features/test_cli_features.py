@@ -162,7 +162,7 @@ def test_a_repeated_examples_row_still_gives_each_scenario_its_own_id(tmp_path):
 def test_the_git_commit_in_the_manifest_says_when_the_checkout_has_uncommitted_changes(tmp_path):
     import subprocess
 
-    from harness.evidence import _git_commit
+    from reports.manifest import git_commit as _git_commit
 
     def git(*args):
         subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
@@ -222,7 +222,7 @@ def test_bad_input_writes_no_evidence_and_a_run_replaces_all_three_files_togethe
 
 
 def test_publishing_never_leaves_a_stale_file_beside_new_ones(tmp_path):
-    from harness.cli_features import _publish
+    from features.runner.suite import _publish
 
     done, out = tmp_path / "done", tmp_path / "out"
     done.mkdir()

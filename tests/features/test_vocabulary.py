@@ -8,7 +8,8 @@ import pytest
 
 import features.steps.library  # noqa: F401  (registers the phrases)
 from dsp.errors import DomainError
-from features.steps.phrases import PHRASES, find, nearest, unknown_step_message
+from features.steps.phrases import PHRASES, find
+from features.steps.unknown_steps import nearest, unknown_step_message
 from features.steps.tags import parse_tag_expression
 
 README = Path(features.steps.library.__file__).resolve().parents[1] / "README.md"

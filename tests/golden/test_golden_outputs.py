@@ -35,9 +35,9 @@ UPDATE = "SM_HARNESS_UPDATE_GOLDEN"
 # --- what is normalised, and nothing else --------------------------------------------------------------
 
 # summary.json: the "performance" block (wall-clock timings, rates, memory, start and end time) is
-# dropped whole, as issue 6 says; in the manifest, the versions of the tool, Python and packages.
+# dropped whole, as issue 6 says; in the manifest, the versions of the tool, Python and packages, and the git commit.
 SUMMARY_DROPPED = ("performance",)
-SUMMARY_MANIFEST_PLACEHOLDERS = ("tool_version", "python")
+SUMMARY_MANIFEST_PLACEHOLDERS = ("tool_version", "git_commit", "python")
 SUMMARY_MANIFEST_VERSION_MAPS = ("packages",)  # {package: version or null} -> {package: "<version>"}
 
 # evidence.json: in the manifest, versions, the git commit and wall-clock times; per scenario, the
@@ -159,11 +159,11 @@ def test_evidence_json_of_a_pass_a_fail_and_a_skip(evidence_out):
 def test_the_normalisation_is_narrow():
     """Only the listed fields change; anything else in a golden output is compared as written."""
     summary = {"performance": {"wall_seconds": 1}, "metrics": {"x": 1},
-               "manifest": {"tool_version": "9", "python": "3", "packages": {"simpy": "4", "dask": None},
-                            "scenario_sha256": "abc"}}
+               "manifest": {"tool_version": "9", "git_commit": "f00d", "python": "3",
+                            "packages": {"simpy": "4", "dask": None}, "scenario_sha256": "abc"}}
     assert normalise_summary(summary) == {
         "metrics": {"x": 1},
-        "manifest": {"tool_version": "<tool_version>", "python": "<python>",
+        "manifest": {"tool_version": "<tool_version>", "git_commit": "<git_commit>", "python": "<python>",
                      "packages": {"simpy": "<version>", "dask": "<version>"}, "scenario_sha256": "abc"},
     }
     with pytest.raises(AssertionError, match="started is missing"):

@@ -62,7 +62,7 @@ def test_a_skipped_scenario_says_why_and_an_undefined_step_is_badged(evidence, r
 
 
 def test_every_trace_kind_of_the_world_reads_as_words():
-    from harness.world import TRACE_KINDS
+    from harness.sim.world import TRACE_KINDS
     from reports.evidence_html import MESSAGE_KINDS
 
     assert set(MESSAGE_KINDS) == set(TRACE_KINDS)

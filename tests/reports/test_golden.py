@@ -53,7 +53,7 @@ def test_the_fixtures_follow_the_evidence_contract(evidence, hostile_evidence):
     skipped scenario's `reason`. Checked against tests/golden's evidence.json of a real `sm-harness features`
     run, so a fixture cannot drift into a contract of its own (they once had `alert` kinds and a skip
     reason in `failure`, and the HTML passed its tests while never showing a real skip reason)."""
-    from harness.world import TRACE_KINDS
+    from harness.sim.world import TRACE_KINDS
 
     real = json.loads((GOLDEN_RUN / "evidence.json").read_text(encoding="utf-8"))
     real_scenario_keys = {status: set(s) for s in real["scenarios"] for status in [s["status"]]}

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from reports.evidence_html import render_evidence
-from reports.rulebook import default_rules_path, load_rules, parse_rules, requirement_id
+from reports.rule_tags import requirement_id
+from reports.rulebook import default_rules_path, load_rules, parse_rules
 from reports.traceability import traceability_matrix
 
 

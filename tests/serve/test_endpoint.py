@@ -17,8 +17,8 @@ with warnings.catch_warnings():
 from dsp.duis.codec import describe
 from dsp.duis.envelope import parse_request
 from dsp.duis.schema import validate
-from harness.endpoint import PATH_VARIANTS, DuisEndpoint, EndpointConfig, create_app
-from harness.endpoint_inventory import ESME, build_served_world
+from harness.serve.endpoint import PATH_VARIANTS, DuisEndpoint, EndpointConfig, create_app
+from harness.serve.rtds_world import ESME, build_served_world
 from tests.duis.duis_fixtures import DUIS, INVALID_REQUESTS, REQUESTS, XSD_DIR, XXE, request
 from tests.duis.test_duis_fuzz import FUZZ, mutated
 
@@ -138,7 +138,7 @@ def test_mutated_templates_get_a_duis_response_or_a_clean_400(data: bytes) -> No
 def test_dcc_alerts_raised_at_the_same_moment_get_distinct_response_ids() -> None:
     from dsp import DccAlert, DeviceStatus, UserRole
     from dsp.messages import StatusChangePayload
-    from harness.endpoint_inventory import GSME, SUPPLIER
+    from harness.serve.rtds_world import GSME, SUPPLIER
 
     served = endpoint()
     for device in (ESME, GSME, ESME):  # R-CPL-1 suspends a whole model at once: same time, same recipient
@@ -159,7 +159,7 @@ def test_the_endpoint_codec_keeps_no_firmware_images() -> None:
 def test_a_stalled_body_is_answered_408_instead_of_holding_the_connection() -> None:
     import asyncio
 
-    from harness.endpoint import SlowBody, _read_limited
+    from harness.serve.endpoint import SlowBody, _read_limited
 
     class Stalled:
         headers = {"content-type": "application/xml"}

@@ -18,7 +18,7 @@ import pytest
 
 from dsp.duis.codec import describe
 from dsp.duis.schema import validate
-from harness.endpoint_inventory import ESME, NETWORK_OPERATOR, SUPPLIER
+from harness.serve.rtds_world import ESME, NETWORK_OPERATOR, SUPPLIER
 from tests.duis.duis_fixtures import XSD_DIR, request
 
 REPO = Path(__file__).parents[2]

@@ -19,8 +19,8 @@ import math
 
 import pytest
 
-from harness import scenario
-from harness.simulation import run_replication
+from harness.study import scenario
+from harness.study.replication import run_replication
 from tests.sim.helpers import write_scenario
 
 P, Q = 0.2, 0.5
@@ -88,13 +88,13 @@ def test_mp105_realigns_the_smi_firmware_of_every_device_not_only_suspended_ones
 def test_a_retried_11_1_in_a_refirmware_round_is_one_update_and_at_most_one_wasted_one(tmp_path):
     """R-SU-4: a re-update whose 11.1 goes unanswered and is retried is still one update; it used to
     count as wasted once per 11.1 sent, more wasted updates than devices re-updated."""
-    from harness.fleet import build
-    from harness.users import Policy, Supplier
+    from harness.study.world_setup import build, policy_of
+    from harness.sim.supplier import Supplier
 
     path = write_scenario(tmp_path, ruleset="legacy", refirmware=1, retries=1, count=200, p=1.0)
     data = scenario.load(path, {"loss.11.1.response": 0.5}).data
     world, fleet = build(data, 0, trace=True)
-    supplier = Supplier(world, fleet, Policy.from_scenario(data))
+    supplier = Supplier(world, fleet, policy_of(data))
     for device_type, model, version in fleet.removed:
         world.remove_from_cpl(device_type, model, version)
     supplier.start()

@@ -1,5 +1,5 @@
 """Summaries over replications: mean and a 95% interval that stays inside the metric's range."""
-from harness.metrics import summarise
+from harness.study.metrics import summarise
 
 
 def test_interval_is_the_student_t_interval_around_the_mean():
@@ -23,7 +23,7 @@ def test_missing_values_are_left_out_and_a_single_value_is_its_own_interval():
 
 
 def test_time_to_restore_bins_close_at_the_horizon_and_count_every_value():
-    from harness.metrics import histogram, restore_bin_edges
+    from harness.study.metrics import histogram, restore_bin_edges
 
     edges = restore_bin_edges(30)
     assert edges == [0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 30.0]

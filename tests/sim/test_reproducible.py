@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from harness import replicate, scenario
-from harness.streams import Streams
+from harness.study import runner as replicate, scenario
+from harness.sim.streams import Streams
 from tests.sim.helpers import write_scenario
 
 

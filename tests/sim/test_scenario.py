@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import scenario
+from harness.study import scenario
 from harness.cli import main
 from tests.sim.helpers import write_scenario
 
@@ -153,7 +153,7 @@ def test_the_built_world_does_not_depend_on_the_process_hash_seed(tmp_path):
     path.write_text(path.read_text() + '\n[[fleet]]\ntype = "GSME"\ncount = 2\nfirmware = "0100AAAA"\n'
                     '\n[[fleet]]\ntype = "CHF"\ncount = 2\nfirmware = "0100AAAA"\n')
     code = (
-        "import sys; from harness import scenario; from harness.fleet import build\n"
+        "import sys; from harness.study import scenario; from harness.study.world_setup import build\n"
         f"world, fleet = build(scenario.load({str(path)!r}).data, 0)\n"
         "print(list(fleet.models))"
     )

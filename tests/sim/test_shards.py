@@ -1,4 +1,4 @@
-"""Sharding: a replication's fleet split into slices run as separate tasks and merged (harness/shards.py).
+"""Sharding: a replication's fleet split into slices run as separate tasks and merged (harness/study/shards.py).
 
 One shard is the one world, bit for bit (tests/golden pins that); more shards are statistically
 equivalent (the supplier's window is split), reproducible whatever the workers, and resumable per shard.
@@ -10,11 +10,12 @@ import random
 
 import pytest
 
-from harness import replicate, scenario, shards
+from harness.study import runner as replicate, scenario, shards
 from harness.cli import main
-from harness.fleet import build, device_id
-from harness.metrics import SortedUnion, percentile
-from harness.streams import Streams, latency_drawer, uniform_drawer
+from harness.study.fleet_layout import device_id
+from harness.study.world_setup import build
+from harness.study.metrics import SortedUnion, percentile
+from harness.sim.streams import Streams, latency_drawer, uniform_drawer
 from tests.sim.helpers import write_scenario
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from dsp import DeviceModel, DeviceStatus, DeviceType, FirmwareVersionRead, ResponseCode
 from dsp.errors import DomainError
-from harness.comms import Comms
-from harness.world import World
+from harness.sim.comms import Comms
+from harness.sim.world import World
 from tests.core.bench import NEW, OLD, Bench
 
 

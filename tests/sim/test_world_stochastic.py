@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from dsp import DeviceModel, DeviceStatus, DeviceType, DspSettings
-from harness.comms import Comms, Latency, Leg, OfflineWindow
-from harness.world import World
+from harness.sim.comms import Comms, Latency, Leg, OfflineWindow
+from harness.sim.world import World
 from tests.core.bench import NEW, OLD, Bench
 
 HOUR = 3600.0

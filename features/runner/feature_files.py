@@ -1,0 +1,40 @@
+"""A feature file checked before it runs: it parses, holds a scenario, and gives each scenario its own name."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pytest_bdd.exceptions import GherkinParseError
+from pytest_bdd.parser import FeatureParser
+
+_SCENARIO_LINE = re.compile(r"\s*(Scenario Outline|Scenario Template|Scenario|Example):\s*(.*?)\s*$")
+
+
+class FeatureFileError(Exception):
+    """A feature file that cannot be run: it does not parse, or holds no scenario, or repeats a name."""
+
+
+def check_feature_file(path: str, display: str | None = None) -> None:
+    """Parse a feature file as pytest-bdd will; raise FeatureFileError with one line on any problem.
+
+    pytest-bdd keys scenarios by name, so two scenarios with one name would silently become one: refused.
+    """
+    shown = display or path
+    try:
+        feature = FeatureParser(os.path.dirname(path), os.path.basename(path)).parse()
+    except GherkinParseError as error:
+        raise FeatureFileError(f"{shown}:{error.line}: does not parse: {error.message} ({error.line_content.strip()!r})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FeatureFileError(f"{shown}: cannot be read: {error}") from None
+    if not feature.scenarios:
+        raise FeatureFileError(f"{shown}:{feature.line_number}: the feature has no scenarios")
+    text = Path(path).read_text(encoding="utf-8")
+    names: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _SCENARIO_LINE.match(line)
+        if m:
+            if m.group(2) in names:
+                raise FeatureFileError(f"{shown}:{number}: scenario name {m.group(2)!r} is already used at line "
+                                       f"{names[m.group(2)]}; each scenario of a feature needs its own name")
+            names[m.group(2)] = number

@@ -1,0 +1,202 @@
+"""Running Gherkin scenarios: the feature files found, a generated pytest-bdd module each, pytest in a child
+process with the step library and the evidence collector as plugins, the evidence moved to --out whole.
+
+Given no path, the built-in suite (the `.feature` files shipped in the `features` package) runs; given files
+or folders anywhere on disk, those run. Exit code 0 only if every scenario passed; 1 when any failed,
+errored, was skipped or used an unknown step; bad input (no such path, a malformed tag expression) raises
+`DomainError` (the command line's one line and exit code 2).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import features
+from dsp.errors import DomainError
+from features.steps.tags import parse_tag_expression
+
+BUILTIN = Path(features.__file__).resolve().parent  # the built-in suite
+PACKAGE_ROOT = BUILTIN.parent  # the folder holding dsp/, harness/, features/: the child's import path
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def builtin_features() -> Path:
+    return BUILTIN
+
+
+# --- finding the feature files ---------------------------------------------------------------------------
+
+
+def feature_files(paths: list[str]) -> list[tuple[Path, str]]:
+    """(absolute path, path as shown in reports) for every feature file to run, in a stable order."""
+    if not paths:
+        root = builtin_features()
+        return [(p, f"features/{p.relative_to(root).as_posix()}") for p in sorted(root.rglob("*.feature"))]
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        if not path.exists():
+            raise DomainError(f"no such feature file or folder: {given}")
+        if path.is_dir():
+            files = sorted(path.resolve().rglob("*.feature"))
+            if not files:
+                raise DomainError(f"no .feature files in folder {given}")
+        elif path.suffix != ".feature":
+            raise DomainError(f"{given} is not a .feature file")
+        else:
+            files = [path.resolve()]
+        for file in files:
+            if all(file != f for f, _ in found):
+                found.append((file, _shown(file)))
+    return found
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- running ---------------------------------------------------------------------------------------------
+
+
+class FeaturesResult:
+    def __init__(self, exit_code: int, evidence: dict | None, pytest_output: str, out: Path | None, seconds: float):
+        self.exit_code = exit_code
+        self.evidence = evidence
+        self.pytest_output = pytest_output
+        self.out = out
+        self.seconds = seconds
+
+    def summary_text(self) -> str:
+        if self.evidence is None:
+            tail = "\n".join(self.pytest_output.strip().splitlines()[-15:])
+            return f"sm-harness: error: the scenarios could not be run:\n{tail}"
+        lines = []
+        for scenario in self.evidence["scenarios"]:
+            status = scenario["status"]
+            if status == "passed":
+                continue
+            lines.append(f"{status.upper():8} {scenario['id']}  {scenario['name']}")
+            detail = scenario.get("failure") or scenario.get("reason")
+            if detail:
+                lines.append(f"         {detail}")
+        s = self.evidence["summary"]
+        counts = ", ".join(f"{s[k]} {k}" for k in ("passed", "failed", "skipped", "errored") if s[k])
+        noun = "scenario" if s["total"] == 1 else "scenarios"
+        lines.append(f"{s['total']} {noun}: {counts or 'none run'} in {self.seconds:.1f} s")
+        if self.out is not None:
+            lines.append(f"evidence written to {self.out}")
+        return "\n".join(lines)
+
+
+def run_features(paths: list[str], *, tags: str | None = None, out: str | None = None, seed: int = 0) -> FeaturesResult:
+    """Run the scenarios; bad input raises DomainError (the CLI turns it into one line and exit code 2)."""
+    started = time.monotonic()
+    if tags is not None:
+        parse_tag_expression(tags)  # a malformed expression is bad input, before anything runs
+    files = feature_files(paths)
+    out_dir = Path(out).resolve() if out else None
+    with tempfile.TemporaryDirectory(prefix="sm-features-") as work:
+        work_dir = Path(work)
+        # written here first, moved to --out together only when the run is whole: never a new junit.xml
+        # beside an old evidence.json, nor outputs of a run that ends in an error
+        evidence_dir = work_dir / "out"
+        run_file = _write_suite(work_dir, files, tags, seed)
+        command = [
+            sys.executable, "-m", "pytest", str(work_dir / "suite"),
+            "-c", str(work_dir / "pytest.ini"), "--rootdir", str(work_dir),
+            "-p", "features.steps.library", "-p", "features.runner.plugin", "-p", "no:cacheprovider",
+            "--continue-on-collection-errors", "-q", "--no-header", "-rN",
+            "--junitxml", str(evidence_dir / "junit.xml"),
+            "--sm-evidence", str(evidence_dir), "--sm-run", str(run_file), "--sm-seed", str(seed),
+        ]
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        env.pop("PYTEST_ADDOPTS", None)
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=work_dir)
+        output = done.stdout + done.stderr
+        evidence_file = evidence_dir / "evidence.json"
+        if done.returncode in (0, 1, 5) and evidence_file.exists():
+            evidence = json.loads(evidence_file.read_text())
+        else:
+            evidence = None
+        if evidence is not None and evidence["summary"]["total"] == 0:
+            raise DomainError(f"no scenario matches --tags {tags!r}" if tags else "no scenarios to run")
+        if evidence is not None and out_dir is not None:
+            _render_html(evidence_dir, evidence)
+            _publish(evidence_dir, out_dir)
+    seconds = time.monotonic() - started
+    if evidence is None:
+        return FeaturesResult(EXIT_INTERNAL, None, output, out_dir, seconds)
+    summary = evidence["summary"]
+    passed = summary["passed"] == summary["total"]
+    return FeaturesResult(EXIT_OK if passed else EXIT_FAILED, evidence, output, out_dir, seconds)
+
+
+def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, seed: int) -> Path:
+    """A pytest-bdd module per feature file (so one that does not parse errors alone), and the run file."""
+    suite = work / "suite"
+    suite.mkdir()
+    (work / "pytest.ini").write_text(
+        "[pytest]\n"
+        "python_files = test_*.py\n"
+        "junit_family = xunit2\n"
+        "junit_suite_name = sm-harness features\n"
+        "junit_duration_report = call\n"
+        "filterwarnings = ignore::pytest.PytestUnknownMarkWarning\n"
+    )
+    modules = {}
+    for number, (path, shown) in enumerate(files, 1):
+        name = f"test_{number:04d}_{''.join(c if c.isalnum() else '_' for c in path.stem)}.py"
+        (suite / name).write_text(
+            f'"""Generated by sm-harness features for {shown}."""\n'
+            "from pytest_bdd import scenarios\n\n"
+            "from features.runner.feature_files import check_feature_file\n\n"
+            f"FEATURE = {str(path)!r}\n"
+            f"check_feature_file(FEATURE, {shown!r})\n"
+            "scenarios(FEATURE)\n"
+        )
+        modules[name] = {"path": str(path), "display": shown}
+    run_file = work / "run.json"
+    run_file.write_text(json.dumps({
+        "modules": modules,
+        "tags": tags,
+        "seed": seed,
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }))
+    return run_file
+
+
+EVIDENCE_FILES = ("junit.xml", "evidence.json", "evidence.html")
+
+
+def _publish(done: Path, out_dir: Path) -> None:
+    """Move the run's evidence into --out; a file this run did not write is removed, not left stale."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in EVIDENCE_FILES:
+        if (done / name).exists():
+            shutil.copyfile(done / name, out_dir / f".{name}.tmp")
+    for name in EVIDENCE_FILES:
+        if (out_dir / f".{name}.tmp").exists():
+            os.replace(out_dir / f".{name}.tmp", out_dir / name)
+        else:
+            (out_dir / name).unlink(missing_ok=True)
+
+
+def _render_html(out_dir: Path, evidence: dict) -> None:
+    """evidence.html, when the reports package offers it (the evidence JSON and JUnit stand without it)."""
+    try:
+        from reports.evidence_html import write_evidence
+    except ImportError:
+        return
+    write_evidence(out_dir, evidence)
+

@@ -1,0 +1,116 @@
+"""The Given steps (and the Given/When steps of what goes wrong): rules, settings, the CPL, the inventory."""
+from __future__ import annotations
+
+from dsp import (
+    DeviceType,
+    firmware_version,
+)
+from dsp.errors import DomainError
+from features.steps.context import ScenarioContext, duration
+from features.steps.phrases import step
+
+
+def _needs_table(datatable):
+    if datatable is None:
+        raise DomainError("this step needs a table below it (see features/README.md)")
+    return datatable
+
+
+# --- Given: rules, settings, CPL, inventory ---------------------------------------------------------
+
+
+@step("Given", 'the DSP applies the "{ruleset}" rules', 'Given the DSP applies the "mp105" rules')
+def _(sm: ScenarioContext, ruleset: str) -> None:
+    sm.apply_rules(ruleset)
+
+
+@step("Given", "the CPL lists these firmware versions:", "Given the CPL lists these firmware versions:")
+def _(sm: ScenarioContext, datatable=None) -> None:
+    sm.list_cpl(_needs_table(datatable))
+
+
+@step("Given", "these devices are in the inventory:", "Given these devices are in the inventory:")
+def _(sm: ScenarioContext, datatable=None) -> None:
+    sm.add_inventory(_needs_table(datatable))
+
+
+@step("Given", 'device "{device}" is running firmware "{firmware}"', 'Given device "E1" is running firmware "0200BBBB"')
+def _(sm: ScenarioContext, device: str, firmware: str) -> None:
+    sm.device(device).running = firmware_version(firmware)
+
+
+@step("Given", 'the gas proxy "{device}" holds GSME firmware "{firmware}"',
+      'Given the gas proxy "P1" holds GSME firmware "0200BBBB"')
+def _(sm: ScenarioContext, device: str, firmware: str) -> None:
+    proxy = sm.device(device)
+    if sm.record(device).device_type is not DeviceType.GPF:
+        raise DomainError(f'"{device}" is a {proxy.device_type.value}, not a GPF')
+    proxy.refresh(firmware_version(firmware))
+
+
+@step("Given", 'the supplier of "{device}" is suspended', 'Given the supplier of "E1" is suspended')
+def _(sm: ScenarioContext, device: str) -> None:
+    sm.dsp.users.suspend(sm.record(device).supplier)
+
+
+@step("Given", 'the DSP sends the suspension alert as "{code}"', 'Given the DSP sends the suspension alert as "N30"')
+def _(sm: ScenarioContext, code: str) -> None:
+    sm.set_dsp(suspension_alert_code=code.strip())
+
+
+@step("Given", "11.2 responses from {device_type} devices feed the version rule",
+      "Given 11.2 responses from PPMID devices feed the version rule")
+def _(sm: ScenarioContext, device_type: str) -> None:
+    kinds = sm.dsp.settings.version_rule_11_2_types | {DeviceType.parse(device_type)}
+    sm.set_dsp(version_rule_11_2_types=frozenset(kinds))
+
+
+@step("Given", "a device response that never comes is not answered E21",
+      "Given a device response that never comes is not answered E21")
+def _(sm: ScenarioContext) -> None:
+    sm.set_dsp(e21_on_timeout=False)
+
+
+@step("Given", "the response timeout is {n} {unit}", "Given the response timeout is 30 minutes")
+def _(sm: ScenarioContext, n: str, unit: str) -> None:
+    sm.set_comms(response_timeout=duration(n, unit))
+
+
+@step("Given", "SMETS1 retry responses carry the firmware version", "Given SMETS1 retry responses carry the firmware version")
+def _(sm: ScenarioContext) -> None:
+    sm.set_comms(smets1_retry_omits_version=0.0)
+
+
+@step("Given", "the supplier waits {n} {unit} for a response before an automated retry",
+      "Given the supplier waits 2 hours for a response before an automated retry")
+def _(sm: ScenarioContext, n: str, unit: str) -> None:
+    sm.supplier.wait = duration(n, unit)
+
+
+@step("Given", "a GSME's new firmware reaches its gas proxy after {n} {unit}",
+      "Given a GSME's new firmware reaches its gas proxy after 1 hour")
+def _(sm: ScenarioContext, n: str, unit: str) -> None:
+    sm.set_comms(gpf_refresh_lag=duration(n, unit))
+
+
+# --- Given or When: what goes wrong ------------------------------------------------------------------
+
+
+@step("Given/When", 'the next {srv} response from "{device}" is lost', 'Given the next 11.3 response from "E1" is lost')
+def _(sm: ScenarioContext, srv: str, device: str) -> None:
+    sm.lose_next(device, srv, "response")
+
+
+@step("Given/When", 'the next {srv} request to "{device}" is lost', 'Given the next 11.2 request to "E1" is lost')
+def _(sm: ScenarioContext, srv: str, device: str) -> None:
+    sm.lose_next(device, srv, "request")
+
+
+@step("Given/When", 'the next activation alert from "{device}" is lost', 'Given the next activation alert from "E1" is lost')
+def _(sm: ScenarioContext, device: str) -> None:
+    sm.lose_next(device, "11.3", "alert")
+
+
+@step("Given/When", 'the next activation on "{device}" fails', 'Given the next activation on "E1" fails')
+def _(sm: ScenarioContext, device: str) -> None:
+    sm.fail_next_activation(device)

@@ -1,0 +1,70 @@
+"""`sm-harness serve`: the DSP model behind DCC Boxed's DUIS paths (see harness/serve/endpoint.py)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dsp.rulesets import RuleSet
+
+
+def add_parser(commands) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the DSP model as a DUIS endpoint (DCC Boxed paths /api/v1/serviceS|D|T)",
+        description="Serve the DSP model over HTTP at DCC Boxed's DUIS paths. Signatures are carried, not verified.",
+    )
+    serve.add_argument("--scenario", metavar="FILE", help="add a scenario's fleet, CPL and rule set to the RTDS devices")
+    serve.add_argument("--rules", metavar="RULESET", choices=[r.value for r in RuleSet],
+                       help="legacy, mp105-option1 or mp105 (default: the scenario's, else mp105)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8079, help="port to listen on (default 8079)")
+    serve.add_argument("--deliver-to", metavar="URL", help="POST device responses and DCC alerts here (else kept in /test/outbox)")
+    serve.add_argument("--schema", metavar="PATH",
+                       help="DUIS XSD file or folder of versions (or $SM_HARNESS_DUIS_SCHEMA); without one, nothing is validated")
+    serve.add_argument("--max-bytes", type=int, default=None, metavar="N", help="largest request body accepted (default 16 MiB)")
+    serve.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    from dsp.duis.errors import DuisError
+    from dsp.duis.schema import SCHEMA_ENV_VAR, load_schema, resolve_schema_source
+    from harness.serve.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig, create_app
+    from harness.serve.rtds_world import build_served_world
+
+    schema = None
+    if args.schema or os.environ.get(SCHEMA_ENV_VAR):
+        try:
+            schema = resolve_schema_source(args.schema)
+            if schema.is_file():
+                load_schema(schema)  # refuse a broken XSD now, not with a 400 on every request
+        except DuisError as error:
+            print(f"sm-harness: error: {error}", file=sys.stderr)
+            return 2
+    else:
+        print("sm-harness: warning: no DUIS schema (--schema or $SM_HARNESS_DUIS_SCHEMA): requests are not validated",
+              file=sys.stderr)
+    if not 0 < args.port < 65536:
+        print(f"sm-harness: error: --port {args.port} is not a TCP port", file=sys.stderr)
+        return 2
+    if args.deliver_to and not args.deliver_to.startswith(("http://", "https://")):
+        print(f"sm-harness: error: --deliver-to {args.deliver_to!r} is not an http(s) URL", file=sys.stderr)
+        return 2
+    max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    if max_bytes <= 0:
+        print("sm-harness: error: --max-bytes must be > 0", file=sys.stderr)
+        return 2
+    served = build_served_world(args.rules, args.scenario)
+    endpoint = DuisEndpoint(served, EndpointConfig(schema=schema, deliver_to=args.deliver_to, max_bytes=max_bytes))
+    print(f"sm-harness: serving DUIS under {served.ruleset.value} at http://{args.host}:{args.port}/api/v1/serviceS|D|T",
+          file=sys.stderr, flush=True)
+    try:
+        uvicorn.run(create_app(endpoint), host=args.host, port=args.port, log_level="warning",
+                    limit_concurrency=64, timeout_keep_alive=5)
+    except OSError as error:  # e.g. the port is taken
+        print(f"sm-harness: error: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    return 0

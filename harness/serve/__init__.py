@@ -1,0 +1,1 @@
+"""`sm-harness serve`: the DSP model behind DCC Boxed's DUIS paths."""

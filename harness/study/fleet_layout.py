@@ -1,0 +1,112 @@
+"""The fleet's layout: a scenario's [[fleet]] groups, parsed once, laid out on the global device index.
+
+Every device of a study has a global index: the groups in file order, a GSME followed by its GPF (a
+GSME brings its gas proxy), so a group of `count` GSMEs spans `2 * count` indices. The index names a
+device (`device_id`), keys its random streams (harness.sim.streams), and cuts the fleet into shards
+(harness.study.shards): a *unit* is a device, or a GSME with its GPF, and a cut never splits a unit.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from dsp import DeviceModel, DeviceStatus, DeviceType
+from harness.sim.supplier import UPDATED_TYPES
+
+
+def device_id(index: int) -> str:
+    """The EUI-64 of the fleet's `index`-th device: 00-DB-xx-xx-xx-xx-xx-xx."""
+    h = f"{index:012X}"
+    return f"00-DB-{h[0:2]}-{h[2:4]}-{h[4:6]}-{h[6:8]}-{h[8:10]}-{h[10:12]}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceGroup:
+    """One [[fleet]] table, typed, with where its devices begin on the global index."""
+
+    device_type: DeviceType
+    smets: int
+    count: int
+    firmware: str
+    status: DeviceStatus
+    model: DeviceModel
+    start: int  # the global index of its first device
+
+    @property
+    def step(self) -> int:
+        """Indices per unit: 2 for a GSME (with its GPF), else 1."""
+        return 2 if self.device_type is DeviceType.GSME else 1
+
+    @property
+    def size(self) -> int:
+        """Devices in the world, GPFs included."""
+        return self.count * self.step
+
+    @property
+    def updated(self) -> bool:
+        """The campaign updates these devices (R-SU-1)."""
+        return self.device_type in UPDATED_TYPES
+
+    def units_in(self, first: int, stop: int) -> tuple[int, int]:
+        """The units that begin inside [first, stop), as a range lo..hi of unit numbers."""
+        step = self.step
+        lo = min(self.count, max(0, -(-(first - self.start) // step)))
+        hi = min(self.count, max(0, -(-(stop - self.start) // step)))
+        return lo, max(lo, hi)
+
+
+@dataclass(frozen=True)
+class FleetLayout:
+    """The groups of a fleet in order, and what follows from them."""
+
+    groups: tuple[DeviceGroup, ...]
+
+    @classmethod
+    def of(cls, fleet: Sequence[dict[str, Any]]) -> FleetLayout:
+        """The layout of validated [[fleet]] tables (plain TOML values, as in `Scenario.data["fleet"]`)."""
+        groups, start = [], 0
+        for g in fleet:
+            device_type = DeviceType.parse(g["type"])
+            model = DeviceModel.parse(g["model"]) if g["model"] else DeviceModel.default_for(device_type)
+            group = DeviceGroup(device_type, g["smets"], g["count"], g["firmware"], DeviceStatus.parse(g["status"]), model, start)
+            groups.append(group)
+            start += group.size
+        return cls(tuple(groups))
+
+    @cached_property
+    def size(self) -> int:
+        """Devices in the world: each group's count, and a GPF for every GSME."""
+        return sum(g.size for g in self.groups)
+
+    def is_gpf(self, index: int) -> bool:
+        """Is the device at this global index a GSME's GPF (the second index of its unit)?"""
+        for group in self.groups:
+            if index < group.start + group.size:
+                return group.step == 2 and (index - group.start) % 2 == 1
+        return False
+
+    def spans(self, shards: int) -> list[tuple[int, int]]:
+        """`shards` near-equal slices (first, stop) of the global index, a GSME kept with its GPF."""
+        total = self.size
+        starts = [0]
+        for k in range(1, shards):
+            cut = k * total // shards
+            if self.is_gpf(cut):
+                cut += 1
+            starts.append(max(cut, starts[-1]))
+        return list(zip(starts, [*starts[1:], total]))
+
+    def campaign_devices(self, span: tuple[int, int]) -> int:
+        """How many devices the campaign updates in a slice."""
+        n = 0
+        for group in self.groups:
+            if group.updated:
+                lo, hi = group.units_in(*span)
+                n += hi - lo
+        return n
+
+    def models(self) -> list[tuple[DeviceType, DeviceModel]]:
+        """The (type, model) of every group, each once, in fleet order (a set's order varies by process)."""
+        return list(dict.fromkeys((g.device_type, g.model) for g in self.groups))

@@ -1,0 +1,87 @@
+"""Where a study writes: the output folder it may replace, and the staging folder that keeps finished work.
+
+Output goes to a staging folder `DIR.partial` first; every finished replication (or shard) is appended
+there at once, so an interrupted study keeps its work and the same command resumes it (`resume`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from array import array
+from pathlib import Path
+
+from dsp.errors import DomainError
+from harness.study.study_plan import Study
+
+
+class OutputFolderError(DomainError):
+    """--out names a folder the study must not replace."""
+
+
+def output_folder(out_dir: str | Path) -> Path:
+    """The absolute output folder, refused before any work when replacing it at the end could destroy
+    something that is not a study's output: the current folder or one above it, a file, or a folder
+    holding other things (a previous study's output, recognised by its summary.json, is replaced)."""
+    out = Path(os.path.abspath(out_dir))  # ".." and "." resolved lexically; a symlink is not followed
+    if out == Path(out.anchor) or Path.cwd() == out or out in Path.cwd().parents:
+        raise OutputFolderError(f"--out {out_dir}: the output folder would replace the current folder or one above it")
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"--out {out_dir}: is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "summary.json").is_file():
+        raise OutputFolderError(
+            f"--out {out_dir}: exists and is not a study's output (no summary.json): it would be replaced; choose another folder"
+        )
+    return out
+
+
+def resume(staging: Path, study: Study) -> tuple[dict[tuple[int, int], dict], dict[tuple[int, int], dict[int, dict]]]:
+    """Finished replications, and finished shards of unfinished ones, of the same study left by an
+    interrupted run (else a fresh staging folder)."""
+    marker = staging / "study.json"
+    if staging.exists():
+        try:
+            same = json.loads(marker.read_text())["key"] == study.key
+            lines = (staging / "results.jsonl").read_text(encoding="utf-8").splitlines() if same else []
+        except (OSError, ValueError, KeyError, TypeError):
+            same = False
+        if same:
+            results: dict[tuple[int, int], dict] = {}
+            parts: dict[tuple[int, int], dict[int, dict]] = {}
+            for line in lines:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by the interruption
+                key = (entry["point"], entry["replication"])
+                if "shard" not in entry:
+                    results[key] = entry["result"]
+                elif _times_intact(staging, entry):
+                    parts.setdefault(key, {})[entry["shard"]] = entry["result"]
+            (staging / "shards").mkdir(exist_ok=True)
+            return results, {k: v for k, v in parts.items() if k not in results}
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    (staging / "shards").mkdir()
+    marker.write_text(json.dumps({"key": study.key, "scenario": study.scenario.path}))
+    (staging / "results.jsonl").touch()
+    return {}, {}
+
+
+def times_file(staging: Path, point: int, replication: int, shard: int) -> Path:
+    return staging / "shards" / f"{point}-{replication}-{shard}.f64"
+
+
+def _times_intact(staging: Path, entry: dict) -> bool:
+    """A shard's times file is there and holds one double per restored device (else the shard reruns)."""
+    path = times_file(staging, entry["point"], entry["replication"], entry["shard"])
+    try:
+        return path.stat().st_size == 8 * sum(entry["result"]["restore_histogram"])
+    except OSError:
+        return False
+
+
+def read_times(path: Path) -> array:
+    times = array("d")
+    times.frombytes(path.read_bytes())
+    return times

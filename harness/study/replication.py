@@ -1,0 +1,64 @@
+"""One replication of a scenario: build the world, remove the firmware from the CPL, run the supplier to
+the horizon, measure. Plain functions of (scenario data, replication[, shard]) returning plain values, so
+any executor (a local process pool, a Dask worker) can run them and the results are the same.
+
+`run_shard` runs one slice of the fleet (the whole fleet when `shards` is 1, the default); a replication
+is its shards merged (harness/study/shards.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+import gc
+import resource
+import time
+from typing import Any
+
+from harness.study import shards as sharding
+from harness.study.metrics import histogram, restore_bin_edges, tally
+from harness.sim.supplier import Supplier
+from harness.study.scenario import HOUR
+from harness.study.world_setup import build, policy_of
+
+
+def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[str, Any]:
+    """Run shard `shard` of replication `replication` of the scenario `data` (validated scenario data):
+    its additive counts, and its sorted times to restore in "restore_times" (an array of doubles)."""
+    started = time.perf_counter()
+    span = sharding.spans(data)[shard]
+    world, fleet = build(data, replication, span=span)
+    policy = policy_of(data)
+    if data["shards"] > 1:  # the shard's share of the window keeps the fleet-wide pace
+        policy = dataclasses.replace(policy, window=sharding.windows(data)[shard])
+    supplier = Supplier(world, fleet, policy)
+    for device_type, model, version in fleet.removed:
+        world.remove_from_cpl(device_type, model, version)  # R-CPL-1 at time 0
+    supplier.start()
+    gc.freeze()  # the fleet just built lives for the whole run: keep it out of the collector's full passes
+    built = time.perf_counter()
+    try:
+        world.run(data["horizon_hours"] * HOUR)
+    finally:
+        gc.unfreeze()
+    simulated = time.perf_counter()
+    counts, restore_times = tally(world, supplier.wasted_updates)
+    return {
+        "replication": replication,
+        "shard": shard,
+        "span": list(span),
+        "tally": counts,
+        "restore_histogram": histogram(restore_times, restore_bin_edges(data["horizon_hours"])),
+        "restore_times": sharding.times_array(restore_times),
+        "counts": dict(sorted(world.counts.items())),
+        "firmware_updates": supplier.firmware_updates,
+        "lost_messages": world.lost_messages,
+        "wall_seconds": time.perf_counter() - started,
+        "build_seconds": built - started,
+        "simulate_seconds": simulated - built,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+    }
+
+
+def run_replication(data: dict[str, Any], replication: int) -> dict[str, Any]:
+    """Run every shard of replication `replication` in this process, one after another, and merge them."""
+    results = [run_shard(data, replication, s) for s in range(data["shards"])]
+    return sharding.merge(replication, results, [r.pop("restore_times") for r in results])

@@ -1,0 +1,247 @@
+"""Scenario files: a what-if study in TOML, validated on load into a frozen `Scenario`.
+
+Schema (scenario files speak hours; the world speaks seconds). Every key is optional unless marked.
+
+```toml
+name = "lost-11-3"            # required: names the output
+description = "..."           # free text for the report
+ruleset = "mp105"             # legacy | mp105-option1 | mp105
+seed = 7
+replications = 5
+horizon_hours = 168           # the run stops here
+shards = 1                    # split each replication's fleet into this many slices, one task each
+                              # (harness/study/shards.py): contiguous by global device index (a GSME keeps
+                              # its GPF), each with its share of campaign.window (at least 1); memory
+                              # per task is the slice's. 1: one world, results as ever; > 1:
+                              # statistically equivalent, not identical (the window is split).
+                              # At most the fleet's device count.
+
+[[fleet]]                     # required, one table per device group; a GSME brings its paired GPF
+type = "ESME"                 # ESME | GSME | CHF | PPMID | HCALCS
+smets = 2                     # 1 | 2
+count = 20000
+firmware = "0100AAAA"         # what the devices run and the SMI records
+status = "Commissioned"       # SMI status at the start
+model = "DB/ESME-1/01"        # MANUFACTURER/MODEL[/HARDWARE]; default one model per type
+
+[cpl]
+current = ["0200BBBB"]        # Current for every model in the fleet
+removed = ["0100AAAA"]        # Removed at time 0: the devices on it are suspended (R-CPL-1)
+
+[campaign]                    # R-SU-1: the supplier moves its devices to this firmware
+firmware = "0200BBBB"
+start_hour = 1
+window = 1000                 # devices in progress at once (bounded live work)
+future_dated_hours = 0        # > 0: 11.3 is future dated this far ahead (R-FD-1)
+
+[loss]                        # probability a message is lost, "SRV.leg" or a bare leg for every SRV
+"11.3.response" = 0.2         # legs: request, response, alert, delivery (R-DEV-6)
+
+[latency]                     # seconds: a number (fixed) or {distribution, mean, low, high}
+"response" = { distribution = "exponential", mean = 30 }
+
+[offline]                     # a share of devices is unreachable for a while
+fraction = 0.0
+start_hour = 0
+duration_hours = 0
+
+[supplier]
+retry_11_3 = 2                # R-SU-2: automated 11.3 retries after a timeout
+retry_timeout_hours = 1       # how long the supplier waits for an answer before it retries
+sweep_11_2 = 0                # R-SU-3: 8.2-driven 11.2 rounds for still-Suspended devices
+legacy_refirmware = 0         # R-SU-4: extra firmware updates per still-Suspended device (wasted ones counted)
+recovery_interval_hours = 24  # wait between the campaign and each recovery round
+inventory_page = 1000         # devices per 8.2 Read Inventory
+
+[devices]
+activation_failure = 0.0      # chance an activation fails
+smets1_retry_omits_version = 1.0   # R-DEV-4
+gpf_refresh_lag_hours = 0.0   # R-DEV-5
+
+[dsp]
+response_timeout_hours = 1    # R-DEV-6: E21 after this
+e21_on_timeout = true
+suspension_alert_code = "N28" # R-CPL-2
+
+[sweep]                       # cross product of values, e.g. loss against rule sets
+ruleset = ["legacy", "mp105-option1", "mp105"]
+"loss.11.3.response" = [0.05, 0.2, 0.4]
+```
+"""
+from __future__ import annotations
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from dsp import RuleSet
+from harness.study.fleet_layout import FleetLayout
+from harness.study.schema import FLEET, OPEN_SECTIONS, SECTIONS, TOP, ScenarioError, leg_key, line_of, validate
+
+HOUR = 3600.0  # scenario files speak hours; the world speaks seconds
+_NOT_SWEPT = ("name", "description", "replications", "seed")
+
+__all__ = ["HOUR", "Scenario", "ScenarioError", "fleet_size", "load", "parse_assignment", "parse_sweep"]
+
+
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: `data` holds every key with its default filled in (plain TOML values)."""
+
+    path: str
+    data: dict[str, Any]
+    file_hash: str
+    sweep: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    @property
+    def name(self) -> str:
+        return self.data["name"]
+
+    @cached_property
+    def layout(self) -> FleetLayout:
+        """The fleet's groups, typed, on the global device index."""
+        return FleetLayout.of(self.data["fleet"])
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return RuleSet.parse(self.data["ruleset"])
+
+    def devices(self) -> int:
+        """Devices in the world: each group's count, and a GPF for every GSME."""
+        return self.layout.size
+
+    def with_values(self, overrides: dict[str, Any]) -> "Scenario":
+        """The scenario with dotted keys set (`--set`, sweep points), validated again."""
+        data = copy.deepcopy(self.data)
+        for key, value in overrides.items():
+            _assign(data, key, value, self.path)
+        return Scenario(self.path, validate(data, self.path, None), self.file_hash, self.sweep)
+
+    def points(self) -> list[dict[str, Any]]:
+        """The sweep's cross product as override dicts (one empty dict when there is no sweep)."""
+        if not self.sweep:
+            return [{}]
+        keys = [k for k, _ in self.sweep]
+        return [dict(zip(keys, combo)) for combo in itertools.product(*(v for _, v in self.sweep))]
+
+
+def fleet_size(data: dict[str, Any]) -> int:
+    """Devices in a (validated) scenario's fleet: each group's count, and a GPF for every GSME."""
+    return FleetLayout.of(data["fleet"]).size
+
+
+def load(path: str | Path, overrides: dict[str, Any] | None = None, sweep: dict[str, list] | None = None) -> Scenario:
+    """Read and validate a scenario file; `overrides` are `--set` values, `sweep` adds `--sweep` keys."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read scenario: {error.strerror}") from None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(f"{path}: not valid TOML: {error}") from None
+    table_sweep = data.pop("sweep", {})
+    if not isinstance(table_sweep, dict):
+        raise ScenarioError(f"{path}{line_of(text, 'sweep')}: sweep: must be a table of KEY = [values]")
+    for key, value in (overrides or {}).items():
+        _assign(data, key, value, str(path))
+    data = validate(data, str(path), text)
+    merged = {**table_sweep, **(sweep or {})}
+    checked = []
+    for key, values in merged.items():
+        if key in _NOT_SWEPT:  # one name, one replication count and one seed per study (summary.json's top level)
+            raise ScenarioError(f"{path}{line_of(text, key)}: sweep.{key}: cannot be swept (use --set or --replications/--seed)")
+        if not isinstance(values, list) or not values:
+            raise ScenarioError(f"{path}{line_of(text, key)}: sweep.{key}: must be a non-empty list of values")
+        for value in values:  # every point must be a valid scenario
+            probe = copy.deepcopy(data)
+            _assign(probe, key, value, f"{path}: sweep")
+            validate(probe, f"{path}: sweep", None)
+        checked.append((key, tuple(values)))
+    return Scenario(str(path), data, hashlib.sha256(raw).hexdigest(), tuple(checked))
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """`KEY=VALUE` from the command line; VALUE is read as TOML (a bare word is a string)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError(f"--set {text!r}: expected KEY=VALUE")
+    return key.strip(), _value(value.strip())
+
+
+def parse_sweep(text: str) -> tuple[str, list[Any]]:
+    """`KEY=v1,v2,...` from the command line."""
+    key, sep, values = text.partition("=")
+    if not sep or not key.strip() or not values.strip():
+        raise ScenarioError(f"--sweep {text!r}: expected KEY=v1,v2,...")
+    return key.strip(), [_value(v.strip()) for v in values.split(",")]
+
+
+def _value(text: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _split(key: str) -> list[str]:
+    """`loss."11.3.response"` / `loss.11.3.response` -> ["loss", "11.3.response"]; `fleet.0.count` -> 3 parts."""
+    head, _, rest = key.partition(".")
+    if not rest:
+        return [head]
+    rest = rest.strip('"')
+    if head in OPEN_SECTIONS:
+        return [head, rest]
+    if head == "fleet":
+        index, _, field = rest.partition(".")
+        return [head, index, field]
+    return [head, rest]
+
+
+def _assign(data: dict, key: str, value: Any, where: str) -> None:
+    """Set a dotted key, refusing keys the schema does not have (`--set` naming no key)."""
+    parts = _split(key)
+    if len(parts) == 1:
+        if parts[0] not in TOP:
+            raise ScenarioError(f"{where}: {key}: no such key (top-level keys: {', '.join(TOP)})")
+        data[parts[0]] = value
+    elif parts[0] == "fleet":
+        fleet = data.get("fleet", [])
+        if not isinstance(fleet, list):
+            raise ScenarioError(f"{where}: fleet: must be [[fleet]] tables")
+        if not parts[1].isdigit() or int(parts[1]) >= len(fleet) or parts[2] not in FLEET:
+            raise ScenarioError(f"{where}: {key}: no such key (use fleet.N.{{{','.join(FLEET)}}})")
+        group = fleet[int(parts[1])]
+        if not isinstance(group, dict):
+            raise ScenarioError(f"{where}: fleet[{parts[1]}]: must be a table")
+        group[parts[2]] = value
+    elif parts[0] in SECTIONS:
+        if parts[1] not in SECTIONS[parts[0]]:
+            raise ScenarioError(f"{where}: {key}: no such key in [{parts[0]}] ({', '.join(SECTIONS[parts[0]])})")
+        _section(data, parts[0], where)[parts[1]] = value
+    elif parts[0] in OPEN_SECTIONS:
+        leg_key(parts[1], f"{where}: {key}")
+        _section(data, parts[0], where)[parts[1]] = value
+    else:
+        raise ScenarioError(f"{where}: {key}: no such key")
+
+
+def _section(data: dict, name: str, where: str) -> dict:
+    """The table `name` of the scenario data, created when absent; refused when it is not a table."""
+    table = data.setdefault(name, {})
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{where}: {name}: must be a table")
+    return table

@@ -1,0 +1,72 @@
+"""Sharding: one replication's fleet split into `shards` slices, each run as its own task, then merged.
+
+Devices do not interact except through the supplier's window, so a slice of the fleet is a world of its
+own. A slice is contiguous in the fleet's global device index (a cut never falls between a GSME and its
+GPF: it moves one on); its devices keep their global IDs and random streams (harness/sim/streams.py), so a
+device's draws do not depend on the shard count. The supplier's window is split across the slices in
+proportion to their campaign devices (each gets at least 1), so the fleet-wide pace stays the same.
+
+A shard returns additive counts (`metrics.TALLY`, message counts, the restore histogram) and its sorted
+times to restore; `merge` sums the counts and indexes the shards' times as one sorted sequence, then
+computes the metrics exactly as for one world. With one shard that is the one world's result, bit for
+bit; with more it is statistically equivalent (the split window changes who waits behind whom).
+"""
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from harness.study.fleet_layout import FleetLayout
+from harness.study.metrics import TALLY, SortedUnion, metrics_of
+
+
+def spans(data: dict[str, Any]) -> list[tuple[int, int]]:
+    """Each shard's (first, stop) global device indices: near-equal slices, a GSME kept with its GPF."""
+    return FleetLayout.of(data["fleet"]).spans(data["shards"])
+
+
+def windows(data: dict[str, Any]) -> list[int]:
+    """Each shard's share of `campaign.window`, in proportion to its campaign devices (at least 1): the
+    shares add up to the window (when it is at least the shard count), so the campaign's pace holds."""
+    window = data["campaign"]["window"]
+    layout = FleetLayout.of(data["fleet"])
+    counts = [layout.campaign_devices(span) for span in layout.spans(data["shards"])]
+    total = sum(counts)
+    if not total:
+        return [max(1, window // len(counts))] * len(counts)
+    shares, done = [], 0
+    for count in counts:
+        share = window * (done + count) // total - window * done // total
+        done += count
+        shares.append(max(1, share))
+    return shares
+
+
+def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Sequence[Sequence[float]]) -> dict[str, Any]:
+    """A replication's result (what `run_replication` returns) from its shards' results, in shard order,
+    and each shard's sorted times to restore."""
+    tally = {key: sum(s["tally"][key] for s in shards) for key in TALLY}
+    counts: Counter[str] = Counter()
+    for s in shards:
+        counts.update(s["counts"])
+    return {
+        "replication": replication,
+        "devices": tally["devices"],
+        "metrics": metrics_of(tally, SortedUnion(restore_times)),
+        "restore_histogram": [sum(c) for c in zip(*(s["restore_histogram"] for s in shards))],
+        "counts": dict(sorted(counts.items())),
+        "service_requests": tally["service_requests"],
+        "firmware_updates": sum(s["firmware_updates"] for s in shards),
+        "lost_messages": sum(s["lost_messages"] for s in shards),
+        "wall_seconds": sum(s["wall_seconds"] for s in shards),
+        "build_seconds": sum(s["build_seconds"] for s in shards),
+        "simulate_seconds": sum(s["simulate_seconds"] for s in shards),
+        "peak_rss_mb": max(s["peak_rss_mb"] for s in shards),
+    }
+
+
+def times_array(times: Sequence[float]) -> array:
+    """Sorted times to restore as a compact array of doubles (8 bytes each, exact)."""
+    return array("d", times)

@@ -1,0 +1,134 @@
+"""A study's results as the analyst reads them: summary.json (every metric's mean and 95% interval per sweep
+point, alerts and responses, distributions, modelling decisions, the manifest, performance) and
+replications.csv (one row per point and replication)."""
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from harness.study.metrics import ALERT_CODES, METRICS, restore_bin_edges, summarise
+from harness.study.study_plan import Study
+from harness.study.world_setup import settings_of
+from reports.manifest import manifest as run_manifest
+
+HARNESS_DECISIONS = {
+    "R-SU-1": "one supplier (IS and GS) updates every ESME, GSME, CHF and HCALCS, a window of devices at a time",
+    "R-SU-2": "an 11.3 is retried when no I0 reaches the supplier within retry_timeout_hours (E21 alone does not trigger it)",
+    "R-SU-3": "recovery rounds read the inventory (8.2) a page at a time and send 11.2 to each device still Suspended",
+    "R-SU-4": "a repeat firmware update counts as wasted when the device already runs the target firmware",
+    "R-DEV-5": "a GSME's successful activation reaches its GPF's copy after gpf_refresh_lag_hours",
+    "R-DEV-6": "a command to an offline device is lost (an offline window touches commands only, not responses "
+    "or alerts); losses and latencies are drawn per device and message; the DSP's immediate answer "
+    "(acknowledgement, E-code, 8.2 rows) is never lost or delayed",
+    "fleet": "devices listed Suspended/Recovered at the start held Commissioned before",
+}
+
+
+
+def dumps(summary: dict) -> str:
+    return json.dumps(summary, indent=2, sort_keys=False) + "\n"
+
+
+def _point_summary(study: Study, p: int, results: dict) -> dict[str, Any]:
+    runs = [results[(p, r)] for r in range(study.replications)]
+    data = study.datas[p]
+    codes = sorted({c for run in runs for c in run["counts"]})
+    alert_codes = [c for c in codes if c.startswith("N")]
+    response_codes = [c for c in codes if not c.startswith("N")]
+    n = len(runs)
+    return {
+        "params": study.params[p],
+        "ruleset": data["ruleset"],
+        "devices": runs[0]["devices"],
+        "metrics": {
+            m: summarise([run["metrics"][m] for run in runs], 1.0 if m.endswith("_fraction") else None)
+            for m in METRICS
+        },
+        # mean count per replication received by the users
+        "alerts": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in sorted(set(ALERT_CODES[1:]) | set(alert_codes))},
+        "responses": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in response_codes},
+        "service_requests": sum(run["service_requests"] for run in runs),
+        # restored devices of every replication, by hours from suspension to restore
+        "distributions": {
+            "time_to_restore_hours": {
+                "edges": restore_bin_edges(data["horizon_hours"]),
+                "counts": [sum(c) for c in zip(*(run["restore_histogram"] for run in runs))],
+            }
+        },
+    }
+
+
+def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: float, started: float) -> dict[str, Any]:
+    """summary.json: the first point at the top level (the only one without a sweep), every point in
+    `points`, the manifest, and the performance block (the one part that varies run to run)."""
+    points = [_point_summary(study, p, results) for p in range(len(study.datas))]
+    first, data = points[0], study.datas[0]
+    settings = settings_of(data)
+    walls = [r["wall_seconds"] for r in results.values()]
+    requests = sum(r["service_requests"] for r in results.values())
+    simulate = sum(r.get("simulate_seconds", r["wall_seconds"]) for r in results.values())
+    return {
+        "name": study.scenario.name,
+        "description": data["description"],
+        "ruleset": first["ruleset"],
+        "seed": study.seed,
+        "replications": study.replications,
+        "devices": first["devices"],
+        "horizon_hours": data["horizon_hours"],
+        "metrics": first["metrics"],
+        "alerts": first["alerts"],
+        "responses": first["responses"],
+        "distributions": first["distributions"],
+        "sweep": {k: list(v) for k, v in study.scenario.sweep},
+        "points": points,
+        "modelling_decisions": {**settings.modelling_decisions(), **{f"harness {k}": v for k, v in HARNESS_DECISIONS.items()}},
+        "manifest": manifest(study),
+        "performance": {
+            "wall_seconds": round(elapsed, 3),
+            "replication_seconds": round(sum(walls), 3),
+            "service_requests": requests,
+            "service_requests_per_second": round(requests / simulate) if simulate else None,
+            "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results.values()), 1),
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        },
+    }
+
+
+def manifest(study: Study) -> dict[str, Any]:
+    """What was run, with what: for the evidence (no times here, so the rest of the summary is stable)."""
+    return run_manifest(
+        ("simpy", "dask", "distributed", "rich"),
+        scenario_file=Path(study.scenario.path).name,
+        scenario_sha256=study.scenario.file_hash,
+    )
+
+
+def replication_rows(study: Study, results: dict[tuple[int, int], dict]) -> list[dict[str, Any]]:
+    """One row per (point, replication): its parameters, metrics and counts (no timings: stable)."""
+    keys = [k for k, _ in study.scenario.sweep]
+    codes = sorted({c for r in results.values() for c in r["counts"]})
+    rows = []
+    for (p, r) in sorted(results):
+        result = results[(p, r)]
+        row: dict[str, Any] = {"point": p, **{k: study.params[p].get(k) for k in keys}}
+        row.update(ruleset=study.datas[p]["ruleset"], replication=r, seed=study.seed, devices=result["devices"])
+        row.update({m: ("" if result["metrics"][m] is None else result["metrics"][m]) for m in METRICS})
+        row.update(
+            service_requests=result["service_requests"],
+            firmware_updates=result["firmware_updates"],
+            lost_messages=result["lost_messages"],
+        )
+        row.update({c: result["counts"].get(c, 0) for c in codes})
+        rows.append(row)
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["point"])
+        writer.writeheader()
+        writer.writerows(rows)
