@@ -82,7 +82,9 @@ def to_service_request(request: DuisRequest, roles: RoleResolver, clock: DuisClo
         target = eui64(request.target_id)
     except DomainError as error:
         raise DuisError(f"sr:RequestID: {error}") from None
-    common: _Common = dict(user=user, target=target, command_variant=request.command_variant, request_id=str(request.request_id))
+    common: _Common = dict(
+        user=user, target=target, command_variant=request.command_variant, request_id=str(request.request_id)
+    )
     body = request.body
     if isinstance(body, UpdateFirmware):
         try:
