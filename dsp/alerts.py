@@ -18,7 +18,9 @@ ALERT_NAMES = {
 }
 
 
-def _to_supplier(code: str, record: SmiRecord, payload, now: float, rule: str) -> DccAlert:
+def _to_supplier(
+    code: str, record: SmiRecord, payload: StatusChangePayload | FirmwareMismatchPayload, now: float, rule: str
+) -> DccAlert:
     return DccAlert(code, record.device_id, record.supplier, SUPPLIER_ROLE[record.device_type], payload, now, rule)
 
 

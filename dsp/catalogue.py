@@ -5,6 +5,7 @@ The project carries its own catalogue; a test checks it against the DCC request 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dsp.errors import DomainError
@@ -34,7 +35,15 @@ class ServiceRequestDefinition:
     command_variants: frozenset[int]
 
 
-def _row(srv, name, critical, non_device, roles, targets, variants) -> ServiceRequestDefinition:
+def _row(
+    srv: str,
+    name: str,
+    critical: bool,
+    non_device: bool,
+    roles: Iterable[UserRole],
+    targets: Iterable[DeviceType],
+    variants: Iterable[int],
+) -> ServiceRequestDefinition:
     return ServiceRequestDefinition(
         srv, name, critical, non_device, frozenset(roles), frozenset(targets), frozenset(variants)
     )

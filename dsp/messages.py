@@ -169,7 +169,7 @@ class SmiChange:
     rule: str
 
 
-_NONE: tuple = ()
+_NONE: tuple[()] = ()
 
 
 @frozen_record

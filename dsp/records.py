@@ -3,9 +3,16 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Record = TypeVar("_Record", bound="type[DataclassInstance]")
 
 
-def frozen_record(cls):
+def frozen_record(cls: _Record) -> _Record:
     """`@dataclass(frozen=True, slots=True)` for a record built on the simulator's hot path.
 
     The same class, with an `__init__` of the same signature that fills each slot through its slot
@@ -22,11 +29,11 @@ def frozen_record(cls):
     body = "".join(f"\n        _set_{f.name}(self, {f.name})" for f in fields)
     # as dataclasses does: the setters and defaults are closed over, the globals are the class's module's
     source = f"def __create__({', '.join(scope)}):\n    def __init__(self, {params}):{body}\n    return __init__"
-    namespace: dict = {}
+    namespace: dict[str, Callable[..., Callable[..., None]]] = {}
     exec(source, sys.modules[cls.__module__].__dict__, namespace)
     init = namespace["__create__"](**scope)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     init.__annotations__ = dict(cls.__init__.__annotations__)
-    cls.__init__ = init
+    setattr(cls, "__init__", init)  # `cls.__init__ = init`, spelt so that mypy allows replacing a method
     return cls

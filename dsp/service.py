@@ -5,20 +5,22 @@ The harness (SimPy world, Gherkin steps, DUIS endpoint) carries the messages and
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dsp import alerts
 from dsp.authorisation import authorise
 from dsp.catalogue import definition
 from dsp.cpl import CentralProductsList
 from dsp.errors import DomainError
-from dsp.firmware_processing import activation_alert_feed, activation_feed, read_firmware_feed
+from dsp.firmware_processing import Feed, activation_alert_feed, activation_feed, read_firmware_feed
 from dsp.inventory import SmartMeteringInventory, SmiRecord
 from dsp.messages import (
     Acknowledged,
     ActivationAlert,
     ActivationResponse,
+    DccAlert,
     DeviceCommand,
     DeviceMessage,
     FirmwareImage,
@@ -33,12 +35,12 @@ from dsp.records import frozen_record
 from dsp.rulesets import DspSettings, RuleSet
 from dsp.suspension import suspend
 from dsp.users import UserRegistry
-from dsp.version_rule import apply_version_rule
+from dsp.version_rule import RuleResult, apply_version_rule
 from dsp.vocabulary import CplStatus, DeviceModel, DeviceStatus, DeviceType, ResponseCode
 
 
 _I0, _I99 = ResponseCode.I0, ResponseCode.I99
-_NO_COMMANDS: tuple = ()
+_NO_COMMANDS: tuple[()] = ()
 
 
 @frozen_record
@@ -83,6 +85,7 @@ class DataServiceProvider:
         if failure is not None:
             return Outcome(responses=(ServiceResponse(request, failure, now),))  # R-E5-6: never reaches the device
         srv = row.srv
+        commands: tuple[DeviceCommand, ...]
         if srv == "11.3":
             commands = (DeviceCommand(request, request.target, self._image_to_activate(request)),)
         elif srv == "11.1":
@@ -113,6 +116,7 @@ class DataServiceProvider:
         user_id, role = request.user.user_id, request.user.role
         inventory = self.inventory
         eligible = inventory.eligible_user
+        records: Iterable[SmiRecord]
         if request.device_list:
             records = [r for r in map(inventory.find, request.device_list) if r is not None]
         else:
@@ -138,19 +142,26 @@ class DataServiceProvider:
         if record is None:
             raise DomainError(f"unknown device {command.device_id}: not in the SMI")
         kind = type(message)
+        # `kind is X` proves that message is an X; each `if TYPE_CHECKING` assert (never run) tells mypy so
         if kind is ActivationResponse:
+            if TYPE_CHECKING:
+                assert isinstance(message, ActivationResponse)
             changes, sent = self._feed(record, message.version, activation_feed(self.ruleset, message), now)
         elif kind is ImageDistributed or kind is Acknowledged:
             return Outcome(response)
         elif kind is FirmwareVersionRead:
+            if TYPE_CHECKING:
+                assert isinstance(message, FirmwareVersionRead)
             changes, sent = self._firmware_read(record, message, now)
         elif kind is ActivationAlert:
+            if TYPE_CHECKING:
+                assert isinstance(message, ActivationAlert)
             changes, sent = self._feed(record, message.version, activation_alert_feed(self.ruleset, message), now)
         else:
             raise DomainError(f"unknown device message {kind.__name__}")
         return Outcome(response, _NO_COMMANDS, sent, changes)
 
-    def _firmware_read(self, record: SmiRecord, message: FirmwareVersionRead, now: float):
+    def _firmware_read(self, record: SmiRecord, message: FirmwareVersionRead, now: float) -> RuleResult:
         version = message.version
         if version is None:
             return (), ()
@@ -160,14 +171,14 @@ class DataServiceProvider:
             return (), ()  # R-112-5: PPMID / HCALCS need SECMP0007
         return self._feed(record, version, read_firmware_feed(self.ruleset), now)
 
-    def _gas_proxy_check(self, gpf: SmiRecord, gsme_copy: str, now: float):
+    def _gas_proxy_check(self, gpf: SmiRecord, gsme_copy: str, now: float) -> tuple[DccAlert, ...]:
         """R-112-6: a GPF's copy of its GSME's version never restores the GSME; a mismatch sends N52."""
         gsme = self.inventory.find(gpf.gsme) if gpf.gsme else None
         if gsme is None or gsme.firmware == gsme_copy:
             return ()
         return (alerts.gsme_mismatch(gsme, gsme_copy, now),)
 
-    def _feed(self, record: SmiRecord, version: str | None, feed, now: float):
+    def _feed(self, record: SmiRecord, version: str | None, feed: Feed | None, now: float) -> RuleResult:
         if feed is None or version is None:
             return (), ()
         mode, rule = feed

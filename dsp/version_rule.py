@@ -24,7 +24,9 @@ WITH_RESTORE = VersionRuleMode()
 WITHOUT_RESTORE = VersionRuleMode(restore=False)
 WARNINGS_ONLY = VersionRuleMode(restore=False, current_branch=False)
 
-_NOTHING: tuple = ()
+_NOTHING: tuple[()] = ()
+
+RuleResult = tuple[tuple[SmiChange, ...], tuple[DccAlert, ...]]  # the SMI changes and the alerts
 
 
 def apply_version_rule(
@@ -34,7 +36,7 @@ def apply_version_rule(
     mode: VersionRuleMode,
     now: float,
     feed_rule: str,
-) -> tuple[tuple[SmiChange, ...], tuple[DccAlert, ...]]:
+) -> RuleResult:
     """Apply the rule to a version `reported` by the device; returns the SMI changes and the alerts.
 
     `feed_rule` names the rule that made this message an input (R-112-2, R-113-1, ...), for the trace.

@@ -8,11 +8,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum, IntEnum
+from typing import TYPE_CHECKING, Self
 
 from dsp.errors import DomainError
 
 
-class _Parse:
+if TYPE_CHECKING:
+    _EnumMixin = Enum  # what _Parse is mixed into, so that mypy knows `cls` iterates over its members
+else:
+    _EnumMixin = object
+
+
+class _Parse(_EnumMixin):
     """`Enum.parse(text)`: the edge's way in, with a one-line error naming the accepted values."""
 
     # Members are singletons compared by identity; the C identity hash keeps set and dict look-ups on the
@@ -20,13 +27,13 @@ class _Parse:
     __hash__ = object.__hash__
 
     @classmethod
-    def parse(cls, value: object):
+    def parse(cls, value: object) -> Self:
         if isinstance(value, cls):
             return value
-        for member in cls:  # type: ignore[attr-defined]
+        for member in cls:
             if str(value).strip().lower() in (member.value.lower(), member.name.lower()):
                 return member
-        names = ", ".join(m.value for m in cls)  # type: ignore[attr-defined]
+        names = ", ".join(m.value for m in cls)
         label = re.sub(r"(?<!^)(?=[A-Z][a-z])", " ", cls.__name__).lower()
         raise DomainError(f"unknown {label} {value!r}: expected one of {names}")
 

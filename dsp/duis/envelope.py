@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from dsp.duis.bodies import RequestBody, read_request_body
 from dsp.duis.errors import DuisError
@@ -123,7 +124,10 @@ def parse_response(
     return _parse_as(DuisResponse, xml, source, max_bytes)
 
 
-def _parse_as(kind: type, xml: bytes | str | ET.Element, source: str, max_bytes: int):
+_Message = TypeVar("_Message", DuisRequest, DuisResponse)
+
+
+def _parse_as(kind: type[_Message], xml: bytes | str | ET.Element, source: str, max_bytes: int) -> _Message:
     message = parse_message(xml, source=source, max_bytes=max_bytes)
     if not isinstance(message, kind):
         wanted, got = ("Request", "Response") if kind is DuisRequest else ("Response", "Request")

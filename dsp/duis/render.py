@@ -25,6 +25,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dsp.duis import gbcs_build
 from dsp.duis.bodies import CANCELLATION_DATETIME
@@ -43,6 +44,9 @@ from dsp.messages import (
     StatusChangePayload,
 )
 from dsp.vocabulary import ActivationOutcome, DeviceModel, DeviceStatus, ResponseCode
+
+if TYPE_CHECKING:
+    from dsp.service import InventoryRow
 
 __all__ = [
     "RA_NS",
@@ -172,7 +176,10 @@ class Renderer:
         facts = self.devices(device_id) or DeviceFacts()
         kind = type(body_message)
         user = request.user.user_id
+        # `kind is X` proves that body_message is an X; each `if TYPE_CHECKING` assert (never run) tells mypy so
         if response.code is ResponseCode.I0 and kind is FirmwareVersionRead:
+            if TYPE_CHECKING:
+                assert isinstance(body_message, FirmwareVersionRead)
             if facts.smets == 1:
                 self._smets1(body, srv, device_id, user, counter, "ReadFirmwareVersionRsp", version=body_message.version)
             else:
@@ -181,6 +188,8 @@ class Renderer:
                 )
                 self._gbcs(body, srv, payload)
         elif response.code is ResponseCode.I0 and kind is ActivationResponse:
+            if TYPE_CHECKING:
+                assert isinstance(body_message, ActivationResponse)
             if body_message.scheduled and facts.smets != 1:
                 self._gbcs(body, srv, gbcs_build.activation_response(None, None, device=device_id, user=user, counter=counter))
             elif facts.smets == 1 or body_message.version is None:  # R-113-3: GBCS cannot say "no version"
@@ -193,6 +202,8 @@ class Renderer:
                 )
                 self._gbcs(body, srv, payload)
         elif response.code is ResponseCode.I0 and kind is ActivationAlert:
+            if TYPE_CHECKING:
+                assert isinstance(body_message, ActivationAlert)
             command_counter = counter
             payload = gbcs_build.activation_alert(
                 body_message.alert_code, body_message.outcome, body_message.version,
@@ -223,7 +234,7 @@ class Renderer:
     def _gbcs(self, body: ET.Element, srv: str, payload: bytes) -> None:
         _sub(self._reference(body, srv), "GBCSPayload", base64.b64encode(payload).decode("ascii"))
 
-    def _device(self, inventory: ET.Element, row) -> None:
+    def _device(self, inventory: ET.Element, row: InventoryRow) -> None:
         facts = self.devices(row.device_id) or DeviceFacts()
         device = _sub(inventory, "Device")
         _sub(device, "DeviceID", row.device_id)
@@ -292,7 +303,8 @@ class Renderer:
 
 def to_bytes(root: ET.Element) -> bytes:
     """The element as a UTF-8 XML document."""
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)  # typeshed: Any for an encoding
+    return document
 
 
 def _sr(name: str) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
+from typing import TypedDict
 
 from dsp.catalogue import CATALOGUE
 from dsp.duis.bodies import (
@@ -45,6 +47,15 @@ _BODY_OF = {
 }
 
 
+class _Common(TypedDict):
+    """The ServiceRequest fields every SRV's mapping fills the same way."""
+
+    user: ServiceUser
+    target: str
+    command_variant: int
+    request_id: str
+
+
 class NotInCatalogue(DuisError):
     """The request is well formed, but its SRV is not one the DSP model serves (DUIS answers E11...)."""
 
@@ -71,7 +82,9 @@ def to_service_request(request: DuisRequest, roles: RoleResolver, clock: DuisClo
         target = eui64(request.target_id)
     except DomainError as error:
         raise DuisError(f"sr:RequestID: {error}") from None
-    common = dict(user=user, target=target, command_variant=request.command_variant, request_id=str(request.request_id))
+    common: _Common = dict(
+        user=user, target=target, command_variant=request.command_variant, request_id=str(request.request_id)
+    )
     body = request.body
     if isinstance(body, UpdateFirmware):
         try:
@@ -153,7 +166,7 @@ def _targets(request: DuisRequest) -> tuple[str, ...]:
         return ()
 
 
-def _seconds(clock: DuisClock, moment) -> float | None:
+def _seconds(clock: DuisClock, moment: datetime | None) -> float | None:
     return None if moment is None else clock.seconds(moment)
 
 
