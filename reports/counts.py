@@ -34,7 +34,7 @@ def count_scenarios(scenarios: Sequence[Mapping[str, Any]]) -> Counts:
 
 def junit_counts(path: Path | str) -> Counts:
     """Counts from the <testcase> elements of a JUnit XML file (error before failure before skipped)."""
-    root = ElementTree.parse(str(path)).getroot()
+    root = _root(path)
     counts = {s: 0 for s in STATUSES}
     for case in root.iter("testcase"):
         children = {child.tag for child in case}
@@ -52,7 +52,7 @@ def junit_counts(path: Path | str) -> Counts:
 
 def _junit_declared(path: Path | str) -> Counts | None:
     """The totals the file declares on its outermost element, when it declares them."""
-    root = ElementTree.parse(str(path)).getroot()
+    root = _root(path)
     if root.get("tests") is None:
         return None
     tests, failures = int(root.get("tests", 0)), int(root.get("failures", 0))
@@ -103,3 +103,11 @@ def check_counts(evidence: Mapping[str, Any], junit_path: Path | str | None = No
                     f"{name} says {counts.get(key, 0)} {key}, the scenario list has {listed.get(key, 0)}"
                 )
     return check
+
+
+def _root(path: Path | str) -> Any:
+    """The root element of a JUnit file (defusedxml: the file is untrusted)."""
+    root = ElementTree.parse(str(path)).getroot()
+    if root is None:
+        raise ValueError(f"{path}: an XML file with no root element")
+    return root

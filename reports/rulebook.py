@@ -103,7 +103,7 @@ def load_rules(path: Path | str | None = None) -> tuple[list[Rule], Path | None]
 
 
 def _sources(text: str) -> tuple[str, ...]:
-    found = set()
+    found: set[str] = set()
     for mark in _MARK.findall(text):
         found.update(s for s in _SOURCES if re.search(rf"\b{s}\b", mark))
     return tuple(s for s in _SOURCES if s in found)

@@ -9,13 +9,29 @@ Every chart is inline SVG with its numbers in a table beside it; the page prints
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from reports import charts
 from reports.render import format_number, render, write_atomically
+from reports.whatif_format import (
+    code_order,
+    cell,
+    ci,
+    column,
+    count,
+    finite,
+    fmt_param,
+    kv,
+    mean,
+    param_label,
+    plain,
+    sample_range,
+    series_label,
+    triple,
+    x_label,
+)
 
 REPORT_HTML = "report.html"
 
@@ -87,7 +103,7 @@ def metric(summary: Mapping[str, Any], name: str) -> tuple[float | None, float |
     """(mean, lo, hi) of a metric; None where absent or not a finite number (no device restored, say)."""
     value = (summary.get("metrics") or {}).get(name) or {}
     ci = value.get("ci95") or [None, None]
-    return _finite(value.get("mean")), _finite(ci[0] if len(ci) > 0 else None), _finite(ci[1] if len(ci) > 1 else None)
+    return finite(value.get("mean")), finite(ci[0] if len(ci) > 0 else None), finite(ci[1] if len(ci) > 1 else None)
 
 
 def sweep_axes(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]]) -> tuple[str | None, list[str]]:
@@ -115,7 +131,7 @@ def results(summary: Any) -> dict[str, Any]:
         "points": [
             {
                 "parameters": p,
-                "series": _series_label(p, series_keys),
+                "series": series_label(p, series_keys),
                 "values": {n: dict(zip(("mean", "lo", "hi"), metric(s, n))) for n in names},
             }
             for p, s in points
@@ -141,7 +157,7 @@ def whatif_view(summary: Any, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
         "sweep": sweep,
         "scenario": _scenario_rows(points, table),
         "headline": _headline(points, table),
-        "manifest": _kv(manifest),
+        "manifest": kv(manifest),
         "modelling_decisions": sorted(((summary.get("modelling_decisions") if isinstance(summary, Mapping) else None)
                                        or first.get("modelling_decisions") or {}).items()),
         "results": _results_view(table),
@@ -162,7 +178,7 @@ def _scenario_rows(points, table) -> list[tuple[str, str]]:
     if table["kind"] == "sweep":
         rows[1] = ("Rule set", ", ".join(dict.fromkeys(str(s.get("ruleset")) for _, s in points)))
         for key in dict.fromkeys(k for p, _ in points for k in p):
-            values = list(dict.fromkeys(_fmt_param(key, p.get(key)) for p, _ in points))
+            values = list(dict.fromkeys(fmt_param(key, p.get(key)) for p, _ in points))
             rows.append((f"Swept: {key}", ", ".join(values)))
         rows.append(("Points", len(points)))
     return [(label, format_number(v, 0) if isinstance(v, int) else ("—" if v is None else str(v))) for label, v in rows]
@@ -174,28 +190,28 @@ def _headline(points, table) -> list[str]:
     if table["kind"] == "single":
         s = points[0][1]
         sus, restored, p50 = (metric(s, n) for n in ("suspended_at_end_fraction", "restored_fraction", "time_to_restore_hours_p50"))
-        lines.append(f"Under {s.get('ruleset', '?')}, {_cell(sus, 'fraction')} of {format_number(s.get('devices'), 0)} "
+        lines.append(f"Under {s.get('ruleset', '?')}, {cell(sus, 'fraction')} of {format_number(s.get('devices'), 0)} "
                      f"devices were left Suspended at the end (mean of {s.get('replications', '?')} replications, 95% CI).")
-        lines.append(f"Suspended devices restored: {_cell(restored, 'fraction')}; median time to restore {_cell(p50, 'hours')}.")
+        lines.append(f"Suspended devices restored: {cell(restored, 'fraction')}; median time to restore {cell(p50, 'hours')}.")
         return lines
     x = table["x"]
     if x:
         top = max(p["parameters"][x] for p in table["points"])
         at_top = [p for p in table["points"] if p["parameters"][x] == top]
-        parts = [f"{p['series'] or 'all'}: {_cell(_triple(p['values']['suspended_at_end_fraction']), 'fraction')}" for p in at_top]
-        lines.append(f"Devices left Suspended with {_fmt_param(x, top)} of {_param_label(x)}: " + "; ".join(parts) + ".")
+        parts = [f"{p['series'] or 'all'}: {cell(triple(p['values']['suspended_at_end_fraction']), 'fraction')}" for p in at_top]
+        lines.append(f"Devices left Suspended with {fmt_param(x, top)} of {param_label(x)}: " + "; ".join(parts) + ".")
     return lines
 
 
 def _results_view(table) -> dict[str, Any]:
     keys = list(dict.fromkeys(k for p in table["points"] for k in p["parameters"]))
     return {
-        "parameters": [_param_label(k) for k in keys],
+        "parameters": [param_label(k) for k in keys],
         "metrics": table["metrics"],
         "rows": [
             {
-                "parameters": [_fmt_param(k, p["parameters"].get(k)) for k in keys],
-                "cells": [(_mean(p["values"][m["name"]], m["kind"]), _ci(p["values"][m["name"]], m["kind"]))
+                "parameters": [fmt_param(k, p["parameters"].get(k)) for k in keys],
+                "cells": [(mean(p["values"][m["name"]], m["kind"]), ci(p["values"][m["name"]], m["kind"]))
                           for m in table["metrics"]],
             }
             for p in table["points"]
@@ -204,7 +220,7 @@ def _results_view(table) -> dict[str, Any]:
 
 
 def _single_charts(summary: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    samples = {n: _column(rows, n) for n in METRICS}
+    samples = {n: column(rows, n) for n in METRICS}
     out = []
     for chart_id, title, names, kind, xlabel in (
         ("outcome", "Where the devices ended up", OUTCOME, "fraction", "share of devices"),
@@ -213,8 +229,8 @@ def _single_charts(summary: Mapping[str, Any], rows: list[Mapping[str, Any]]) ->
     ):
         bars = [charts.Bar(SHORT[n], *metric(summary, n), samples=samples[n]) for n in names]
         svg = charts.bar_panel(bars, xlabel=xlabel, percent=kind == "fraction", chart_id=chart_id, title=title)
-        table_rows = [[SHORT[n], (_mean(_triple_of(summary, n), kind), _ci(_triple_of(summary, n), kind)),
-                       _range(samples[n], kind)] for n in names]
+        table_rows = [[SHORT[n], (mean(triple_of(summary, n), kind), ci(triple_of(summary, n), kind)),
+                       sample_range(samples[n], kind)] for n in names]
         out.append({"id": chart_id, "title": title, "svg": svg,
                     "caption": "Bars: mean over replications; whiskers: 95% confidence interval; dots: one per replication.",
                     "columns": ["Metric", "Mean (95% CI)", "Replications, min – max"], "rows": table_rows,
@@ -235,8 +251,8 @@ def _single_charts(summary: Mapping[str, Any], rows: list[Mapping[str, Any]]) ->
 def _sweep_charts(points, table) -> list[dict[str, Any]]:
     x = table["x"]
     series_labels = list(dict.fromkeys(p["series"] for p in table["points"]))
-    categories = None if x else [_series_label(p["parameters"], table["series_by"]) or str(i) for i, p in enumerate(table["points"])]
-    xlabel = _x_label(x) if x else ""
+    categories = None if x else [series_label(p["parameters"], table["series_by"]) or str(i) for i, p in enumerate(table["points"])]
+    xlabel = x_label(x) if x else ""
 
     def series_for(name: str) -> list[charts.Series]:
         if not x:
@@ -265,12 +281,12 @@ def _sweep_charts(points, table) -> list[dict[str, Any]]:
                                  chart_id=chart_id, title=title)
         kind = METRICS[names[0]][1]
         keys = ([x] if x else []) + table["series_by"]
-        columns = [_param_label(k) for k in keys] + [SHORT[n] + " (95% CI)" for n in names]
+        columns = [param_label(k) for k in keys] + [SHORT[n] + " (95% CI)" for n in names]
         ordered = sorted(table["points"], key=lambda p: (series_labels.index(p["series"]), p["parameters"].get(x, 0) if x else 0))
-        rows = [[_fmt_param(k, p["parameters"].get(k)) for k in keys]
-                + [(_mean(p['values'][n], kind), _ci(p['values'][n], kind)) for n in names] for p in ordered]
+        rows = [[fmt_param(k, p["parameters"].get(k)) for k in keys]
+                + [(mean(p['values'][n], kind), ci(p['values'][n], kind)) for n in names] for p in ordered]
         if table["series_by"] and x:  # series first, then x: the table reads like the legend
-            columns = [_param_label(k) for k in table["series_by"]] + [_param_label(x)] + columns[len(keys):]
+            columns = [param_label(k) for k in table["series_by"]] + [param_label(x)] + columns[len(keys):]
             rows = [r[1:len(keys)] + [r[0]] + r[len(keys):] for r in rows]
         caption = ("Lines: mean over replications; shaded band: 95% confidence interval."
                    if x else "Markers: mean over replications; whiskers: 95% confidence interval.")
@@ -280,13 +296,13 @@ def _sweep_charts(points, table) -> list[dict[str, Any]]:
 
 
 def _counters(points, table, block: str) -> list[dict[str, Any]]:
-    keys = sorted({k for _, s in points for k in (s.get(block) or {})}, key=_code_order)
+    keys = sorted({k for _, s in points for k in (s.get(block) or {})}, key=code_order)
     if not keys:
         return []
     title = {"alerts": "DCC alerts sent", "responses": "Service responses by code"}[block]
     params = list(dict.fromkeys(k for p, _ in points for k in p))
     return [{"title": title, "columns": params + keys,
-             "rows": [[_fmt_param(k, p.get(k)) for k in params] + [_count((s.get(block) or {}).get(k)) for k in keys]
+             "rows": [[fmt_param(k, p.get(k)) for k in params] + [count((s.get(block) or {}).get(k)) for k in keys]
                       for p, s in points]}]
 
 
@@ -296,7 +312,7 @@ def _performance(points, table) -> dict[str, Any] | None:
         return None
     params = list(dict.fromkeys(k for p, _ in points for k in p))
     return {"columns": params + [k.replace("_", " ") for k in keys],
-            "rows": [[_fmt_param(k, p.get(k)) for k in params]
+            "rows": [[fmt_param(k, p.get(k)) for k in params]
                      + [format_number((s.get("performance") or {}).get(k), 1) for k in keys] for p, s in points]}
 
 
@@ -306,116 +322,12 @@ def _replication_rows(rows: list[Mapping[str, Any]]) -> dict[str, Any] | None:
     columns = list(dict.fromkeys(k for r in rows for k in r))
     shown = rows[:MAX_REPLICATION_ROWS]
     return {"columns": [c.replace("_", " ") for c in columns],
-            "rows": [[_plain(r.get(c)) for c in columns] for r in shown],
+            "rows": [[plain(r.get(c)) for c in columns] for r in shown],
             "more": len(rows) - len(shown)}
 
 
 # --- formatting -----------------------------------------------------------------------------------------------
 
 
-def _finite(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _triple(values: Mapping[str, Any]) -> tuple[float | None, float | None, float | None]:
-    return values["mean"], values["lo"], values["hi"]
-
-
-def _triple_of(summary: Mapping[str, Any], name: str) -> dict[str, float | None]:
+def triple_of(summary: Mapping[str, Any], name: str) -> dict[str, float | None]:
     return dict(zip(("mean", "lo", "hi"), metric(summary, name)))
-
-
-def _one(value: float | None, kind: str) -> str:
-    if value is None:
-        return "—"
-    if kind == "fraction":
-        return f"{value * 100:.2f} %"
-    if kind == "hours":
-        return f"{value:.2f} h"
-    return f"{value:.3f}"
-
-
-def _mean(values: Mapping[str, Any], kind: str) -> str:
-    return _one(values["mean"], kind)
-
-
-def _ci(values: Mapping[str, Any], kind: str) -> str:
-    """'0.84 – 3.16 %': the unit once, so the interval stays on one line in print."""
-    lo, hi = values["lo"], values["hi"]
-    if lo is None or hi is None:
-        return "—"
-    low, high = _one(lo, kind), _one(hi, kind)
-    unit = {"fraction": " %", "hours": " h"}.get(kind, "")
-    return f"{low.removesuffix(unit)} – {high}"
-
-
-def _cell(triple: tuple[float | None, float | None, float | None], kind: str) -> str:
-    mean, lo, hi = triple
-    text = _one(mean, kind)
-    return text if lo is None or hi is None else f"{text} ({_ci({'lo': lo, 'hi': hi}, kind)})"
-
-
-def _range(samples: Sequence[float], kind: str) -> str:
-    return f"{_one(min(samples), kind)} – {_one(max(samples), kind)}" if samples else "—"
-
-
-def _column(rows: list[Mapping[str, Any]], name: str) -> list[float]:
-    return [v for v in (_finite(r.get(name)) for r in rows) if v is not None]
-
-
-def _series_label(parameters: Mapping[str, Any], keys: Sequence[str]) -> str:
-    if len(keys) == 1 and keys[0] == "ruleset":
-        return str(parameters.get("ruleset"))
-    return ", ".join(f"{k}={_fmt_param(k, parameters.get(k))}" for k in keys)
-
-
-def _fmt_param(key: str, value: Any) -> str:
-    if key.startswith("loss") and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value * 100:g} %"
-    return "—" if value is None else str(value)
-
-
-def _param_label(key: str) -> str:
-    """'loss.11.3.response' -> '11.3 responses lost'; other keys as they are written."""
-    if key.startswith("loss."):
-        srv, _, leg = key[len("loss."):].rpartition(".")
-        return f"{srv} {leg}s lost" if srv else f"{leg} messages lost"
-    return key
-
-
-def _x_label(key: str) -> str:
-    if key.startswith("loss."):
-        srv_leg = key[len("loss."):]
-        srv, _, leg = srv_leg.rpartition(".")
-        return f"{srv} {leg}s lost (%)" if srv else f"{leg} messages lost (%)"
-    return key
-
-
-def _count(value: Any) -> str:
-    return "—" if value is None else format_number(value, 0)
-
-
-def _code_order(code: str) -> tuple[str, int, str]:
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return (code.rstrip("0123456789"), int(digits) if digits else 0, code)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, float):
-        return format_number(value, 4)
-    return "" if value is None else str(value)
-
-
-def _kv(mapping: Mapping[str, Any]) -> list[tuple[str, str]]:
-    out = []
-    for key, value in mapping.items():
-        if isinstance(value, Mapping):
-            value = ", ".join(f"{k} {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = ", ".join(str(v.get("path", v)) if isinstance(v, Mapping) else str(v) for v in value)
-        out.append((key.replace("_", " ").capitalize(), "—" if value in (None, "") else str(value)))
-    return out

@@ -28,7 +28,8 @@ OUTCOMES = ("passed", "failed", "skipped", "errored")
 
 def scenario_of(item: pytest.Item) -> tuple[Any, Any, dict[str, str]]:
     """(template, rendered scenario, example row) of a pytest-bdd item; (None, None, {}) for any other item."""
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    function = getattr(item, "obj", None)
+    template = scenario_wrapper_template_registry.get(function) if function is not None else None
     if template is None:
         return None, None, {}
     callspec = getattr(item, "callspec", None)

@@ -27,12 +27,12 @@ from dsp import (
     firmware_version,
     image_hash,
 )
+from dsp.duis.codec import DuisCodec, trace_xml
 from dsp.errors import DomainError
 from dsp.inventory import NEEDS_PRIOR_STATUS
 from dsp.identities import DCC_ACCESS_CONTROL_BROKER as DCC  # BusinessTargetID of Non-Device SRs (11.1, 8.2, 12.1)
 from features.steps.aliases import Aliases
 from harness.sim.comms import Comms
-from features.steps.scenario_evidence import scenario_evidence
 from features.steps.supplier_driver import SupplierDriver
 from harness.sim.world import Exchange, World
 
@@ -340,7 +340,7 @@ class ScenarioContext:
         world = self.world
         if world is None:
             return []
-        return [r for r in world.responses if type(r.body) is kind and r.body.command.device_id == device_id]
+        return [r for r in world.responses if isinstance(r.body, kind) and getattr(r.body, "command").device_id == device_id]
 
     def trace_since(self, start: int) -> list:
         return self.world.trace[start:] if self.world is not None else []
@@ -348,5 +348,23 @@ class ScenarioContext:
     # --- evidence -----------------------------------------------------------------------------------
 
     def evidence(self) -> dict:
-        """What the evidence report shows of this scenario."""
-        return scenario_evidence(self)
+        """What the evidence report shows of this scenario: its messages as DUIS XML, its devices' SMI
+        before and after."""
+        world = self.world
+        messages = []
+        if world is not None:
+            codec = DuisCodec(inventory=self.dsp.inventory)  # one per run: SMETS1 devices render in MMC form
+            for event in world.trace:
+                item = event.to_dict()
+                item["device"] = self.name(event.device_id)
+                item["user_alias"] = self.name(event.user)
+                if event.message is not None:  # what went over the wire, as DUIS XML (None where DUIS has none)
+                    item["xml"] = trace_xml(event.message, codec=codec, time=event.time)
+                messages.append(item)
+        devices = []
+        for device_id in self.devices:
+            record = self.dsp.inventory.get(device_id)
+            after = record.snapshot()
+            devices.append({"alias": self.name(device_id), "device_id": device_id,
+                            "before": self.before.get(device_id, after), "after": after})
+        return {"ruleset": self.ruleset.value, "simulated_seconds": self.now, "messages": messages, "devices": devices}

@@ -1,6 +1,7 @@
 """The Given steps (and the Given/When steps of what goes wrong): rules, settings, the CPL, the inventory."""
 from __future__ import annotations
 
+from devices import GasProxyFunction
 from dsp import (
     DeviceType,
     firmware_version,
@@ -43,7 +44,7 @@ def _(sm: ScenarioContext, device: str, firmware: str) -> None:
       'Given the gas proxy "P1" holds GSME firmware "0200BBBB"')
 def _(sm: ScenarioContext, device: str, firmware: str) -> None:
     proxy = sm.device(device)
-    if sm.record(device).device_type is not DeviceType.GPF:
+    if not isinstance(proxy, GasProxyFunction):
         raise DomainError(f'"{device}" is a {proxy.device_type.value}, not a GPF')
     proxy.refresh(firmware_version(firmware))
 

@@ -95,7 +95,7 @@ def step(keywords: str, pattern: str, example: str) -> Callable[[Callable], Call
             except DomainError as error:
                 raise ScenarioFailure(str(error)) from None
 
-        wrapped = run
+        wrapped: Callable[..., object] = run
         for name in names:
             # stacklevel 2: the step fixture belongs to the module that applies this decorator
             wrapped = _DECORATORS[name](parsers.re(regex.pattern), stacklevel=2)(wrapped)

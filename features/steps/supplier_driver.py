@@ -2,20 +2,41 @@
 scenario's inventory in its scripted world, one round at a time, and what it did."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from dsp import DeviceType, ServiceRequest, ServiceResponse, ServiceUser, definition, firmware_version
+from devices import Device
+from dsp import (
+    DataServiceProvider,
+    DeviceType,
+    ServiceRequest,
+    ServiceResponse,
+    ServiceUser,
+    SmiRecord,
+    definition,
+    firmware_version,
+)
 from dsp.errors import DomainError
 from harness.sim.supplier import READ, REFIRMWARE, UPDATE, UPDATED_TYPES, Fleet, Policy, Supplier
+from harness.sim.world import World
 
-if TYPE_CHECKING:
-    from features.steps.context import ScenarioContext
+
+class Scenario(Protocol):
+    """What the driver needs of a scenario (features.steps.context.ScenarioContext is one)."""
+
+    dsp: DataServiceProvider
+    devices: dict[str, Device]
+    world: World | None
+
+    def live(self) -> World: ...
+    def device_id(self, name: str) -> str: ...
+    def record(self, name: str) -> SmiRecord: ...
+    def name(self, eui: str | None) -> str | None: ...
 
 
 class SupplierDriver:
     """The suppliers a scenario's supplier steps drove, and the supplier's patience for automated retries."""
 
-    def __init__(self, scenario: ScenarioContext) -> None:
+    def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.suppliers: list[Supplier] = []
         self.wait = 3600.0  # how long the supplier waits for an answer before an automated retry

@@ -5,6 +5,7 @@ from dsp import (
     ActivationOutcome,
     ActivationResponse,
     DeviceStatus,
+    InventoryRow,
     ResponseCode,
     firmware_version,
 )
@@ -78,7 +79,9 @@ def _activation_response(sm: ScenarioContext, device: str) -> ActivationResponse
     found = sm.device_responses(device, ActivationResponse)
     if not found:
         raise ScenarioFailure(f'no SR 11.3 response from "{device}" has reached the supplier')
-    return found[-1].body
+    body = found[-1].body
+    assert isinstance(body, ActivationResponse)
+    return body
 
 
 @step("Then", 'device "{device}" sends activation alert "{code}"', 'Then device "E1" sends activation alert "0x8F66"')
@@ -103,7 +106,8 @@ def _(sm: ScenarioContext, device: str, status: str) -> None:
     if exchange.request.srv != "8.2" or not exchange.responses or exchange.responses[0].body is None:
         raise ScenarioFailure(f"the last request was not answered with an inventory: {sm.describe(exchange)}")
     device_id = sm.device_id(device)
-    rows = [r for r in exchange.responses[0].body if r.device_id == device_id]
+    body: tuple[InventoryRow, ...] = exchange.responses[0].body  # type: ignore[assignment]  # 8.2's I0
+    rows = [r for r in body if r.device_id == device_id]
     if not rows:
         raise ScenarioFailure(f'the inventory response does not list "{device}"')
     if rows[0].status is not expected:

@@ -56,7 +56,7 @@ def story(ruleset: RuleSet) -> list[Step]:
 
     def exchange(request: ServiceRequest, now: float, lose_response: bool = False) -> None:
         submitted = dsp.submit(request, now)
-        code = submitted.code.value
+        code = submitted.code.value if submitted.code is not None else "-"
         for command in submitted.commands:
             answer = meter.handle(command, now)
             if lose_response:

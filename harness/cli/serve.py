@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
     from dsp.duis.errors import DuisError
     from dsp.duis.schema import SCHEMA_ENV_VAR, load_schema, resolve_schema_source
-    from harness.serve.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig, create_app
+    from harness.serve.app import create_app
+    from harness.serve.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig
     from harness.serve.rtds_world import build_served_world
 
     schema = None

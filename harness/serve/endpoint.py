@@ -40,9 +40,6 @@ Test-double endpoints (JSON), for a supplier's team to set up what they test aga
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 import logging
 import threading
 import time
@@ -53,12 +50,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
 
+from devices import GasProxyFunction
 from dsp import DeviceModel, DeviceType, ResponseCode, ServiceRequest, ServiceResponse
 from dsp.catalogue import CATALOGUE
 from dsp.duis.clock import DuisClock
@@ -140,7 +133,7 @@ class DuisEndpoint:
         self._outbox_lock = threading.Lock()
         self._outgoing: deque[tuple[str, bytes]] = deque()
         self._alert_counter = 0  # the last DCC alert's ResponseID counter: each alert gets its own
-        self._wake: Callable[[], None] = lambda: None
+        self._wake: Callable[[], object] = lambda: None
         self.world.alert_listener = self._on_alert
 
     # --- time -----------------------------------------------------------------------------------------
@@ -229,6 +222,10 @@ class DuisEndpoint:
         self._outgoing.append((kind, xml))
         self._wake()
 
+    def on_queued(self, wake: Callable[[], object]) -> None:
+        """Call `wake` (from any thread) whenever a message is queued for delivery."""
+        self._wake = wake
+
     def take_outgoing(self) -> list[tuple[str, bytes]]:
         taken = []
         while self._outgoing:
@@ -256,7 +253,7 @@ class DuisEndpoint:
         snapshot = record.snapshot()
         device = self.world.devices.get(record.device_id)
         snapshot["device_runs"] = getattr(device, "running", None)
-        if hasattr(device, "gsme_copy"):
+        if isinstance(device, GasProxyFunction):
             snapshot["gpf_gsme_copy"] = device.gsme_copy
         return snapshot
 
@@ -325,173 +322,3 @@ class DuisEndpoint:
 
 def _bad(reason: str) -> Reply:
     return Reply(400, f"sm-harness: {reason}\n".encode(), "text/plain", reason)
-
-
-# --- the ASGI app ----------------------------------------------------------------------------------------
-
-
-def create_app(endpoint: DuisEndpoint) -> Starlette:
-    """The Starlette app: DUIS paths, test-double endpoints, and the delivery and clock tasks."""
-    config = endpoint.config
-    admitted = asyncio.Semaphore(config.concurrent_requests)
-
-    async def service(request: Request) -> Response:
-        path = request.path_params["path"]
-        media = request.headers.get("content-type", "")
-        if media and "xml" not in media.lower():
-            return PlainTextResponse(f"sm-harness: content type {media!r} is not XML: send application/xml\n", 415)
-        async with admitted:
-            try:
-                raw = await _read_limited(request, config.max_bytes, config.read_timeout)
-            except BadRequest as error:
-                return PlainTextResponse(f"sm-harness: {error}\n", 408 if isinstance(error, SlowBody) else 400)
-            reply = await run_in_threadpool(endpoint.serve, path, raw)
-        headers = {"X-SM-Harness-Reason": reply.reason[:200].encode("ascii", "replace").decode()} if reply.reason else None
-        return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
-
-    def json_route(handler):
-        async def route(request: Request) -> Response:
-            try:
-                body = await _json_body(request, config.read_timeout) if request.method == "POST" else {}
-                result = await run_in_threadpool(handler, request.path_params, body)
-            except (BadRequest, DomainError, DuisError) as error:
-                return JSONResponse({"error": str(error)}, 400)
-            return JSONResponse(result)
-
-        return route
-
-    def smi(params, body):
-        return endpoint.smi(params.get("device"))
-
-    def firmware(params, body):
-        return endpoint.set_device_firmware(params["device"], _field(body, "version", str))
-
-    def suspend(params, body):
-        return endpoint.suspend(params["device"])
-
-    def cpl(params, body):
-        return endpoint.set_cpl(
-            _field(body, "device_type", str), _field(body, "firmware", str), _field(body, "status", str),
-            _field(body, "model", str, required=False),
-        )
-
-    def loss(params, body):
-        return endpoint.lose_next(
-            _field(body, "device", str), _field(body, "srv", str), _field(body, "leg", str, required=False) or "response"
-        )
-
-    def clock(params, body):
-        return endpoint.advance(float(_field(body, "advance_seconds", (int, float))))
-
-    def outbox(params, body):
-        return endpoint.delivered()
-
-    def health(params, body):
-        return endpoint.health()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app):
-        wake = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        endpoint._wake = lambda: loop.call_soon_threadsafe(wake.set)
-        tasks = [asyncio.create_task(_deliver(endpoint, wake)), asyncio.create_task(_tick(endpoint))]
-        try:
-            yield
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-    routes = [
-        Route("/api/v1/{path}", service, methods=["POST"]),
-        Route("/test/smi", json_route(smi), methods=["GET"]),
-        Route("/test/smi/{device}", json_route(smi), methods=["GET"]),
-        Route("/test/devices/{device}/firmware", json_route(firmware), methods=["POST"]),
-        Route("/test/devices/{device}/suspend", json_route(suspend), methods=["POST"]),
-        Route("/test/cpl", json_route(cpl), methods=["POST"]),
-        Route("/test/loss", json_route(loss), methods=["POST"]),
-        Route("/test/clock", json_route(clock), methods=["POST"]),
-        Route("/test/outbox", json_route(outbox), methods=["GET"]),
-        Route("/health", json_route(health), methods=["GET"]),
-    ]
-    return Starlette(routes=routes, lifespan=lifespan)
-
-
-async def _read_limited(request: Request, limit: int, timeout: float = 30.0) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise BadRequest(f"Content-Length {declared[:20]!r} is not a number")
-        if int(declared) > limit:
-            raise BadRequest(f"request body is {int(declared)} bytes, over the {limit}-byte limit")
-    chunks, size = [], 0
-    try:
-        async with asyncio.timeout(timeout):
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise BadRequest(f"request body is over the {limit}-byte limit")
-                chunks.append(chunk)
-    except TimeoutError:
-        raise SlowBody(f"request body did not arrive within {timeout:g} s ({size} bytes read)") from None
-    return b"".join(chunks)
-
-
-async def _json_body(request: Request, timeout: float) -> dict[str, Any]:
-    raw = await _read_limited(request, 64 * 1024, timeout)
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadRequest(f"request body is not JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise BadRequest("request body must be a JSON object")
-    return body
-
-
-def _field(body: dict[str, Any], name: str, kind, *, required: bool = True):
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise BadRequest(f"missing field {name!r}")
-        return None
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise BadRequest(f"field {name!r} has the wrong type: {type(value).__name__}")
-    return value
-
-
-async def _tick(endpoint: DuisEndpoint) -> None:
-    while True:
-        await asyncio.sleep(endpoint.config.tick_seconds)
-        try:
-            await run_in_threadpool(endpoint.catch_up)
-        except Exception:  # keep ticking; the log has the details
-            log.exception("clock tick failed")
-
-
-async def _deliver(endpoint: DuisEndpoint, wake: asyncio.Event) -> None:
-    """POST every queued response and DCC alert to --deliver-to, in order, retrying a few times."""
-    import httpx
-
-    config = endpoint.config
-    async with httpx.AsyncClient(timeout=5.0) as client:
-        while True:
-            await wake.wait()
-            wake.clear()
-            for kind, xml in endpoint.take_outgoing():
-                if config.deliver_to is None:
-                    endpoint.record(kind, xml, "kept")
-                    continue
-                status = "failed"
-                for attempt in range(config.delivery_attempts):
-                    try:
-                        answer = await client.post(config.deliver_to, content=xml, headers={"content-type": XML})
-                        if answer.status_code < 300:
-                            status = "delivered"
-                            break
-                        status = f"failed: HTTP {answer.status_code}"
-                    except httpx.HTTPError as error:
-                        status = f"failed: {type(error).__name__}"
-                    await asyncio.sleep(0.2 * (attempt + 1))
-                endpoint.record(kind, xml, status)

@@ -10,7 +10,7 @@ templates (`shared/duis/requests/`) are accepted unchanged, optionally beside a 
 | 00-DB-12-34-56-78-90-A4 | PPMID |
 | 90-B3-D5-1F-30-01-00-00 | supplier: IS and GS, responsible supplier of every device |
 | 90-B3-D5-1F-30-02-00-00 | network operator: ED and GT, of every device |
-| 90-B3-D5-1F-30-00-00-02 | [model] registered as OU, because the RTDS CS08 (PPMID 11.2) template is sent from it |
+| the DCC's ID (dsp.identities) | [model] registered as OU, because the RTDS CS08 (PPMID 11.2) template is sent from it |
 
 Every device is Commissioned on firmware 0100AAAA; 0100AAAA and 0200BBBB are Current on the CPL for
 each device type's model (the GPF runs 01000001, also Current).

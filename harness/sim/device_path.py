@@ -2,6 +2,7 @@
 reports later by alert), the answer travels back to the DSP, or the response timeout answers E21."""
 from __future__ import annotations
 
+from devices import GasProxyFunction
 from dsp import ActivationOutcome, ActivationResponse, DeviceCommand, DeviceType
 from harness.sim import streams as purpose
 from harness.sim.exchange import Exchange
@@ -80,7 +81,9 @@ class DevicePath(UserPath):
             self._note(now, "device_command", srv, device_id, request.user.user_id, None, describe(message))
         if type(message) is ActivationResponse:
             if message.scheduled:  # R-FD-1: the outcome comes later, as a device alert
-                self.env.schedule(Call(self._execute_due, (device, flight)), delay=request.execution_time - now)
+                due = request.execution_time
+                assert due is not None  # a scheduled activation has its time
+                self.env.schedule(Call(self._execute_due, (device, flight)), delay=due - now)
             elif message.outcome is _SUCCESS and device.device_type is _GSME:
                 self._refresh_gpf(device_id, device.running)
         leg = flight.route[1]
@@ -138,7 +141,7 @@ class DevicePath(UserPath):
         """R-DEV-5: the GSME reports its new version to its GPF, whose copy catches up after the lag."""
         record = self.dsp.inventory.find(gsme_id)
         gpf = self.devices.get(record.gpf) if record is not None and record.gpf else None
-        if gpf is None:
+        if not isinstance(gpf, GasProxyFunction):
             return
         if self.gpf_refresh_lag <= 0:
             gpf.refresh(version)

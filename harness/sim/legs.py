@@ -21,8 +21,8 @@ class InFlight(BareEvent):
 
     def __init__(
         self,
-        command: DeviceCommand | None,
-        exchange: Exchange | None,
+        command: DeviceCommand,
+        exchange: Exchange,
         sent: float,
         device: int,
         number: int,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from heapq import heappop, heappush
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
 from simpy.events import NORMAL
@@ -46,9 +46,13 @@ class Call(BareEvent):
 class FastEnvironment(simpy.Environment):
     """A SimPy environment with the world's three fast paths (see the module docstring)."""
 
+    if TYPE_CHECKING:  # SimPy's own annotation says Event; a bare event is what its loop needs (see above)
+
+        def schedule(self, event: BareEvent | simpy.Event, priority: int = NORMAL, delay: float = 0) -> None: ...
+
     def at(self, time: float, event: BareEvent) -> None:
         """Schedule `event` at absolute simulated `time` (not before now), normal priority."""
-        heappush(self._queue, (time, NORMAL, next(self._eid), event))
+        heappush(self._queue, (time, NORMAL, next(self._eid), event))  # type: ignore[misc]  # a bare event
 
     def run_until(self, until: float) -> None:
         """Process every event due before `until`, then set the clock to `until` (events due exactly at
@@ -57,7 +61,7 @@ class FastEnvironment(simpy.Environment):
         pop = heappop
         while queue and queue[0][0] < until:
             self._now, _, _, event = pop(queue)
-            callbacks, event.callbacks = event.callbacks, None
+            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # as Environment.step does
             for callback in callbacks:
                 callback(event)
             if not event._ok and not hasattr(event, "_defused"):

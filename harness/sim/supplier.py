@@ -17,6 +17,7 @@ from dsp import (
     DeviceStatus,
     DeviceType,
     ImageDistributed,
+    InventoryRow,
     ResponseCode,
     ServiceRequest,
     ServiceResponse,
@@ -104,16 +105,17 @@ class Supplier:
             kind = READ if self.rounds_done <= self.policy.sweeps else REFIRMWARE
         world, page = self.world, self.policy.inventory_page
         by_user: dict = {}  # the IS reads its electricity devices, the GS its gas devices (E4)
-        find, supplier_for = self._records.find, self.fleet.supplier
+        record_of, supplier_for = self._records.get, self.fleet.supplier
         for device_id in self.fleet.campaign:
-            user = supplier_for[find(device_id).device_type]
+            user = supplier_for[record_of(device_id).device_type]
             by_user.setdefault(user, []).append(device_id)
         for user, devices in by_user.items():
             for i in range(0, len(devices), page):
                 chunk = tuple(devices[i : i + page])
                 exchange = world.submit(ServiceRequest("8.2", user, DCC, 8, device_list=chunk))
-                if exchange.code is _I0:
-                    for row in exchange.response.body:
+                if exchange.code is _I0 and exchange.response is not None:
+                    rows: tuple[InventoryRow, ...] = exchange.response.body  # type: ignore[assignment]  # 8.2's I0
+                    for row in rows:
                         if row.status is DeviceStatus.SUSPENDED:
                             self.jobs.append((kind, row.device_id))
         self._dispatch()
@@ -168,7 +170,7 @@ class _Lane:
         while jobs:
             self.kind, self.device_id = jobs.popleft()
             self.attempts = 0
-            self.record = supplier._records.find(self.device_id)
+            self.record = supplier._records.get(self.device_id)
             self.user = supplier.fleet.supplier[self.record.device_type]
             if self._begin():
                 return

@@ -45,7 +45,7 @@ class UserPath(WorldCore):
         if not leg.ideal or self._forced_loss:
             number = self._number(device) if device >= 0 else 0
             device_id = response.request.target if device < 0 else _id_of(response)
-            if self._lost(leg, device, number, purpose.DELIVERY_LOSS, device_id, srv or "", "delivery"):
+            if self._lost(leg, device, number, purpose.DELIVERY_LOSS, device_id or "", srv or "", "delivery"):
                 self.lost_messages += 1
                 if exchange is not None:
                     exchange.lost = True

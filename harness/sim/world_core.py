@@ -93,7 +93,8 @@ class WorldCore:
         """The SRV's legs (request, response, alert, delivery), compiled once."""
         route = self._routes.get(srv)
         if route is None:
-            route = self._routes[srv] = tuple(Wire(self.comms.leg(srv or "", name), self.streams) for name in LEGS)  # type: ignore[assignment]
+            request, response, alert, delivery = (Wire(self.comms.leg(srv or "", name), self.streams) for name in LEGS)
+            route = self._routes[srv] = (request, response, alert, delivery)
         return route
 
     def _number(self, device: int) -> int:
@@ -121,9 +122,7 @@ class WorldCore:
 
     def _lose(self, flight: InFlight, name: str, reason: str = "lost") -> None:
         self.lost_messages += 1
-        exchange = flight.exchange
-        if exchange is not None:
-            exchange.lost = True
+        flight.exchange.lost = True
         if self._tracing:
             command = flight.command
             self._note(self.env.now, "lost", command.request.srv, command.device_id, None, None, {"leg": name, "reason": reason})

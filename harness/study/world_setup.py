@@ -122,7 +122,6 @@ def build(
                 _add(inventory, SmiRecord(gpf_id, DeviceType.GPF, smets, gpf_model, GPF_FIRMWARE, status, SUPPLIER, GAS_TRANSPORTER, 0.0))
                 gpf = build_device(gpf_id, DeviceType.GPF, smets, GPF_FIRMWARE, gpf_model, gsme_firmware=firmware)
                 gpf.running = GPF_FIRMWARE
-                gpf.gsme_copy = firmware
                 world.add_device(gpf)
                 inventory.pair_gas_proxy(ident, gpf_id)
     models: dict[str, tuple[DeviceType, DeviceModel]] = {}

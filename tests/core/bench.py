@@ -18,6 +18,7 @@ from dsp import (
     UserRole,
     image_hash,
 )
+from dsp.identities import DCC_ACCESS_CONTROL_BROKER
 
 IMPORT_SUPPLIER = "90-B3-D5-1F-30-01-00-00"
 ELECTRICITY_DISTRIBUTOR = "90-B3-D5-1F-30-02-00-00"
@@ -104,7 +105,7 @@ class Bench:
             version = fields.pop("version")
             fields.setdefault("command_variant", 8)
             return ServiceRequest(
-                srv, user, "90-B3-D5-1F-30-00-00-02", device_list=(device_id,), firmware_version=version,
+                srv, user, DCC_ACCESS_CONTROL_BROKER, device_list=(device_id,), firmware_version=version,
                 firmware_hash=image_hash(record.device_type.value, str(record.model), version), **fields,
             )
         if srv == "11.3":

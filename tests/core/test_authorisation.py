@@ -3,6 +3,7 @@ import pytest
 
 from dsp import DeviceStatus, DomainError, ResponseCode, ServiceRequest, ServiceUser, UserRole
 from tests.core.bench import IMPORT_SUPPLIER, NEW, OLD, Bench
+from dsp.identities import DCC_ACCESS_CONTROL_BROKER
 
 RULESETS = ("legacy", "mp105-option1", "mp105")
 
@@ -70,11 +71,11 @@ def test_read_inventory_is_exempt_from_e5(status):
     """R-E5-1: 8.2 and 12.1 are never checked against the device status."""
     bench = Bench("legacy")
     device = bench.add(status=status, prior_status=DeviceStatus.COMMISSIONED)
-    request = ServiceRequest("8.2", bench.supplier, "90-B3-D5-1F-30-00-00-02", command_variant=8, device_list=(device,))
+    request = ServiceRequest("8.2", bench.supplier, DCC_ACCESS_CONTROL_BROKER, command_variant=8, device_list=(device,))
     outcome = bench.dsp.submit(request, 0.0)
     assert outcome.code is ResponseCode.I0
     assert [row.status for row in outcome.responses[0].body] == [status]
-    wan = ServiceRequest("12.1", bench.supplier, "90-B3-D5-1F-30-00-00-02", command_variant=8)
+    wan = ServiceRequest("12.1", bench.supplier, DCC_ACCESS_CONTROL_BROKER, command_variant=8)
     assert bench.dsp.submit(wan, 0.0).code is ResponseCode.I0
 
 

@@ -36,8 +36,9 @@ from dsp.duis.schema import validate
 from harness.sim.world import World
 from tests.duis.duis_fixtures import DUIS, INVALID_REQUESTS, REQUESTS, RESPONSES, XSD_DIR, request
 from tests.duis.test_duis_fuzz import FUZZ, mutated
+from dsp.identities import DCC_ACCESS_CONTROL_BROKER, RTDS_NETWORK_OPERATOR, RTDS_SUPPLIER
 
-SUPPLIER, OPERATOR, DCC = "90-B3-D5-1F-30-01-00-00", "90-B3-D5-1F-30-02-00-00", "90-B3-D5-1F-30-00-00-02"
+SUPPLIER, OPERATOR, DCC = RTDS_SUPPLIER, RTDS_NETWORK_OPERATOR, DCC_ACCESS_CONTROL_BROKER
 ESME, GSME, CHF, GPF, PPMID = (f"00-DB-12-34-56-78-90-A{i}" for i in range(5))
 ESME1 = "00-DB-12-34-56-78-90-B0"  # a SMETS1 ESME
 OLD, NEW, BAD = "0100AAAA", "0200BBBB", "0300CCCC"

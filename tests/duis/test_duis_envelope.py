@@ -28,6 +28,7 @@ from dsp.duis.envelope import (
 )
 from dsp.duis.errors import DuisError
 from tests.duis.duis_fixtures import DUIS, INVALID_REQUESTS, REQUESTS, RESPONSES, XXE, request
+from dsp.identities import DCC_ACCESS_CONTROL_BROKER
 
 UTC = UTC
 USER = "90-B3-D5-1F-30-01-00-00"
@@ -50,7 +51,7 @@ def test_every_request_template_parses(path: Path) -> None:
 
 def test_11_1_update_firmware() -> None:
     parsed = parse_request(request("11.1_UPDATE_FIRMWARE_REQUEST_DUIS.XML"))
-    assert parsed.request_id == MessageId(USER, "90-B3-D5-1F-30-00-00-02", 1000)
+    assert parsed.request_id == MessageId(USER, DCC_ACCESS_CONTROL_BROKER, 1000)
     assert (parsed.command_variant, parsed.service_reference, parsed.service_reference_variant) == (
         8,
         "11.1",

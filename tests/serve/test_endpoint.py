@@ -17,7 +17,8 @@ with warnings.catch_warnings():
 from dsp.duis.codec import describe
 from dsp.duis.envelope import parse_request
 from dsp.duis.schema import validate
-from harness.serve.endpoint import PATH_VARIANTS, DuisEndpoint, EndpointConfig, create_app
+from harness.serve.app import create_app
+from harness.serve.endpoint import PATH_VARIANTS, DuisEndpoint, EndpointConfig
 from harness.serve.rtds_world import ESME, build_served_world
 from tests.duis.duis_fixtures import DUIS, INVALID_REQUESTS, REQUESTS, XSD_DIR, XXE, request
 from tests.duis.test_duis_fuzz import FUZZ, mutated
@@ -159,7 +160,8 @@ def test_the_endpoint_codec_keeps_no_firmware_images() -> None:
 def test_a_stalled_body_is_answered_408_instead_of_holding_the_connection() -> None:
     import asyncio
 
-    from harness.serve.endpoint import SlowBody, _read_limited
+    from harness.serve.app import read_limited as _read_limited
+    from harness.serve.endpoint import SlowBody
 
     class Stalled:
         headers = {"content-type": "application/xml"}

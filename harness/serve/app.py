@@ -1,0 +1,151 @@
+"""The ASGI app of `sm-harness serve` (Starlette): the DUIS paths, the test-double endpoints, and the
+background tasks that deliver what the endpoint queues and keep simulated time moving."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from dsp.duis.errors import DuisError
+from dsp.errors import DomainError
+from harness.serve.delivery import deliver, tick
+from harness.serve.endpoint import BadRequest, DuisEndpoint, SlowBody
+
+
+def create_app(endpoint: DuisEndpoint) -> Starlette:
+    """The Starlette app: DUIS paths, test-double endpoints, and the delivery and clock tasks."""
+    config = endpoint.config
+    admitted = asyncio.Semaphore(config.concurrent_requests)
+
+    async def service(request: Request) -> Response:
+        path = request.path_params["path"]
+        media = request.headers.get("content-type", "")
+        if media and "xml" not in media.lower():
+            return PlainTextResponse(f"sm-harness: content type {media!r} is not XML: send application/xml\n", 415)
+        async with admitted:
+            try:
+                raw = await read_limited(request, config.max_bytes, config.read_timeout)
+            except BadRequest as error:
+                return PlainTextResponse(f"sm-harness: {error}\n", 408 if isinstance(error, SlowBody) else 400)
+            reply = await run_in_threadpool(endpoint.serve, path, raw)
+        headers = {"X-SM-Harness-Reason": reply.reason[:200].encode("ascii", "replace").decode()} if reply.reason else None
+        return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+    def json_route(handler: Callable[[dict[str, Any], dict[str, Any]], Any]) -> Callable[[Request], Any]:
+        async def route(request: Request) -> Response:
+            try:
+                body = await _json_body(request, config.read_timeout) if request.method == "POST" else {}
+                result = await run_in_threadpool(handler, request.path_params, body)
+            except (BadRequest, DomainError, DuisError) as error:
+                return JSONResponse({"error": str(error)}, 400)
+            return JSONResponse(result)
+
+        return route
+
+    def smi(params, body):
+        return endpoint.smi(params.get("device"))
+
+    def firmware(params, body):
+        return endpoint.set_device_firmware(params["device"], _field(body, "version", str))
+
+    def suspend(params, body):
+        return endpoint.suspend(params["device"])
+
+    def cpl(params, body):
+        return endpoint.set_cpl(
+            _field(body, "device_type", str), _field(body, "firmware", str), _field(body, "status", str),
+            _field(body, "model", str, required=False),
+        )
+
+    def loss(params, body):
+        return endpoint.lose_next(
+            _field(body, "device", str), _field(body, "srv", str), _field(body, "leg", str, required=False) or "response"
+        )
+
+    def clock(params, body):
+        return endpoint.advance(float(_field(body, "advance_seconds", (int, float))))
+
+    def outbox(params, body):
+        return endpoint.delivered()
+
+    def health(params, body):
+        return endpoint.health()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        wake = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        endpoint.on_queued(lambda: loop.call_soon_threadsafe(wake.set))
+        tasks = [asyncio.create_task(deliver(endpoint, wake)), asyncio.create_task(tick(endpoint))]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    routes = [
+        Route("/api/v1/{path}", service, methods=["POST"]),
+        Route("/test/smi", json_route(smi), methods=["GET"]),
+        Route("/test/smi/{device}", json_route(smi), methods=["GET"]),
+        Route("/test/devices/{device}/firmware", json_route(firmware), methods=["POST"]),
+        Route("/test/devices/{device}/suspend", json_route(suspend), methods=["POST"]),
+        Route("/test/cpl", json_route(cpl), methods=["POST"]),
+        Route("/test/loss", json_route(loss), methods=["POST"]),
+        Route("/test/clock", json_route(clock), methods=["POST"]),
+        Route("/test/outbox", json_route(outbox), methods=["GET"]),
+        Route("/health", json_route(health), methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def read_limited(request: Request, limit: int, timeout: float = 30.0) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise BadRequest(f"Content-Length {declared[:20]!r} is not a number")
+        if int(declared) > limit:
+            raise BadRequest(f"request body is {int(declared)} bytes, over the {limit}-byte limit")
+    chunks, size = [], 0
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise BadRequest(f"request body is over the {limit}-byte limit")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise SlowBody(f"request body did not arrive within {timeout:g} s ({size} bytes read)") from None
+    return b"".join(chunks)
+
+
+async def _json_body(request: Request, timeout: float) -> dict[str, Any]:
+    raw = await read_limited(request, 64 * 1024, timeout)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest(f"request body is not JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise BadRequest("request body must be a JSON object")
+    return body
+
+
+def _field(body: dict[str, Any], name: str, kind: type | tuple[type, ...], *, required: bool = True) -> Any:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise BadRequest(f"missing field {name!r}")
+        return None
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise BadRequest(f"field {name!r} has the wrong type: {type(value).__name__}")
+    return value
