@@ -4,8 +4,9 @@ The evidence has four scenario statuses (passed, failed, skipped, errored); Cucu
 (passed, failed, skipped, undefined, pending) and hooks. The mapping, used by cucumber.json and
 messages.ndjson alike, and read back by their counters:
 
-- a step's status is the evidence's; a step left `running` (the scenario stopped inside it, e.g. on
-  `pytest.fail()`) is `failed`;
+- a step's status is the evidence's; a step left `running` (the scenario stopped inside it on something
+  pytest-bdd's step-error hook does not see, e.g. `pytest.skip()`) is `skipped` in a skipped scenario and
+  `failed` otherwise;
 - the scenario's failure message goes on the first failed or undefined step; a skip reason on the first
   skipped step of a skipped scenario;
 - a failure that no step carries is a failed hook: before the steps when none passed (setup), after them
@@ -38,7 +39,9 @@ def outcome(record: Mapping[str, Any]) -> Outcome:
     steps: Sequence[Mapping[str, Any]] = record.get("steps", [])
     statuses = []
     for step in steps:
-        status = "failed" if step.get("status") == "running" else step.get("status")
+        status = step.get("status")
+        if status == "running":  # the scenario stopped inside it: skipped there (pytest.skip), else failed
+            status = "skipped" if record.get("status") == "skipped" else "failed"
         if status not in STEP_STATUSES:
             raise EvidenceMismatch(f"{record.get('id')}: step at line {step.get('line')} has status {status!r}")
         statuses.append(status)

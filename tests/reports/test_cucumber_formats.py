@@ -343,7 +343,7 @@ def test_a_feature_file_edited_since_the_run_is_refused(golden, tmp_path):
 def test_a_step_the_collector_left_running_is_reported_failed(golden):
     evidence = json.loads(json.dumps(golden.evidence))
     record = next(r for r in evidence["scenarios"] if r["status"] == "failed")
-    record["steps"][-1]["status"] = "running"  # what pytest.fail() inside a step leaves today
+    record["steps"][-1]["status"] = "running"  # what a step leaves when it ends on an exception pytest-bdd misses
     sources = read_sources(evidence, ROOT)
     element = next(e for f in cucumber_json(evidence, sources) for e in f["elements"] if e["name"] == record["name"])
     assert element["steps"][-1]["result"] == {"status": "failed", "error_message": record["failure"]}
