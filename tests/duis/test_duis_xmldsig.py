@@ -4,16 +4,21 @@ Keys and certificates are made at test time (tests/duis/smki_fixtures.py)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from lxml import etree
+from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
+from signxml.signer import XMLSigner
 
 from dsp.duis.errors import DuisError
 from dsp.duis.schema import validate
 from dsp.duis.trust import TrustStore
 from dsp.duis.xmldsig import DS_NS, SignatureFailure, SignatureRefused, SigningIdentity, sign_message, verify_message
+from dsp.duis.xmldsig import _key_info  # the KeyInfo DCC Boxed writes, reused for signxml's own signatures
 from tests.duis.duis_fixtures import XSD_DIR, XXE, request
 from tests.duis.smki_fixtures import Party, make_party, moment
 
@@ -33,6 +38,18 @@ def identity(party: Party) -> SigningIdentity:
 
 def trusting(*parties: Party) -> TrustStore:
     return TrustStore(tuple(p.certificate for p in parties))
+
+
+def plain_signxml_signature(root: etree._Element, party: Party) -> bytes:
+    """signxml's own enveloped signature (it names its exclusive c14n transform), made on ``root`` as is."""
+    for old in root.findall("ds:Signature", DS):
+        root.remove(old)
+    signer = XMLSigner(
+        signature_algorithm=SignatureMethod.ECDSA_SHA256,
+        digest_algorithm=DigestAlgorithm.SHA256,
+        c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
+    )
+    return bytes(etree.tostring(signer.sign(root, key=party.key, key_info=_key_info(party.certificate))))
 
 
 def refusal(xml: bytes, trust: TrustStore, **options: object) -> SignatureFailure:
@@ -64,6 +81,24 @@ def test_the_signature_has_the_shape_dcc_boxed_makes(user: Party) -> None:
     assert all(e.tail is None for e in root.iter() if e is not root)  # no whitespace between elements
 
 
+def test_the_reference_digest_is_over_inclusive_c14n_as_java_xmldsig_computes_it(user: Party) -> None:
+    # the template's root declares ds and xsi, unused there: inclusive and exclusive c14n differ
+    root = etree.fromstring(sign_message(request(TEMPLATE), identity(user)))
+    signature = root.find("ds:Signature", DS)
+    assert signature is not None
+    digest = base64.b64decode(signature.findtext("ds:SignedInfo/ds:Reference/ds:DigestValue", None, DS) or "")
+    root.remove(signature)
+    assert b'xmlns:xsi=' in etree.tostring(root, method="c14n")
+    assert digest == hashlib.sha256(etree.tostring(root, method="c14n")).digest()
+    assert digest != hashlib.sha256(etree.tostring(root, method="c14n", exclusive=True)).digest()
+
+
+def test_a_signature_that_names_its_exclusive_c14n_transform_verifies_too(user: Party) -> None:
+    root = etree.fromstring(request(TEMPLATE), etree.XMLParser(remove_blank_text=True))  # signed compact
+    signed = plain_signxml_signature(root, user)
+    assert verify_message(signed, trusting(user), at=moment()) == user.certificate
+
+
 def test_a_signed_request_is_still_a_valid_duis_request(user: Party) -> None:
     assert validate(sign_message(request(TEMPLATE), identity(user)), XSD_DIR) == []
 
@@ -89,6 +124,12 @@ def test_whitespace_added_between_elements_after_signing_does_not_matter_as_for_
     root = etree.fromstring(sign_message(request(TEMPLATE), identity(user)))
     etree.indent(root, "    ")
     assert verify_message(etree.tostring(root), trusting(user), at=moment()) == user.certificate
+
+
+def test_whitespace_signed_into_a_message_fails_as_with_dcc_boxed(user: Party) -> None:
+    root = etree.fromstring(request(TEMPLATE))  # indented: the whitespace goes into the digest
+    signed = plain_signxml_signature(root, user)
+    assert refusal(signed, trusting(user)) is SignatureFailure.INVALID
 
 
 def test_the_rtds_templates_placeholder_signature_names_no_trusted_certificate(user: Party) -> None:
