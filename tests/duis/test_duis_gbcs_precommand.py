@@ -29,9 +29,10 @@ from dsp.duis.gbcs_precommand import (
     signed_parts,
     verify_gbcs_signature,
 )
+from dsp.identities import RTDS_SUPPLIER
 from tests.duis.duis_fixtures import request, vector
 
-USER, ESME = "90-B3-D5-1F-30-01-00-00", "00-DB-12-34-56-78-90-A0"
+USER, ESME = RTDS_SUPPLIER, "00-DB-12-34-56-78-90-A0"
 HASH = "AA758690730934FF0685AA758690730934FF0685657788990011223344556677"
 
 # RTDS case: (request template or None, counter, ExecutionDateTime of the DUIS request)

@@ -8,10 +8,11 @@ import pytest
 from dsp.duis.errors import DuisError
 from dsp.duis.gbcs_precommand import build_precommand, sign_precommand, verify_gbcs_signature
 from dsp.duis.bodies import ActivateFirmware
+from dsp.identities import RTDS_NETWORK_OPERATOR, RTDS_SUPPLIER
 from dsp.duis.trust import TrustStore, load_certificates, normalise_name, subject_eui
 from tests.duis.smki_fixtures import SUPPLIER_ROLE, XML_SIGN_ROLE, make_party
 
-USER, OPERATOR = "90-B3-D5-1F-30-01-00-00", "90-B3-D5-1F-30-02-00-00"
+USER, OPERATOR = RTDS_SUPPLIER, RTDS_NETWORK_OPERATOR
 
 
 @pytest.mark.parametrize(

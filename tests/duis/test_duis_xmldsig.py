@@ -17,12 +17,13 @@ from signxml.signer import XMLSigner
 from dsp.duis.errors import DuisError
 from dsp.duis.schema import validate
 from dsp.duis.trust import TrustStore
+from dsp.identities import DCC_ACCESS_CONTROL_BROKER, RTDS_NETWORK_OPERATOR, RTDS_SUPPLIER
 from dsp.duis.xmldsig import DS_NS, SignatureFailure, SignatureRefused, SigningIdentity, sign_message, verify_message
 from dsp.duis.xmldsig import _key_info  # the KeyInfo DCC Boxed writes, reused for signxml's own signatures
 from tests.duis.duis_fixtures import XSD_DIR, XXE, request
 from tests.duis.smki_fixtures import Party, make_party, moment
 
-USER = "90-B3-D5-1F-30-01-00-00"
+USER = RTDS_SUPPLIER
 TEMPLATE = "CS06_11.3_IMMEDIATE_SUCCESS_REQUEST_DUIS.XML"
 DS = {"ds": DS_NS}
 
@@ -151,7 +152,7 @@ def test_a_certificate_outside_its_validity_is_refused(user: Party) -> None:
 
 
 def test_a_request_signed_by_another_party_than_its_originator_is_refused(user: Party) -> None:
-    network_operator = make_party("90-B3-D5-1F-30-02-00-00")
+    network_operator = make_party(RTDS_NETWORK_OPERATOR)
     signed = sign_message(request(TEMPLATE), identity(network_operator))
     trust = trusting(user, network_operator)
     assert verify_message(signed, trust, at=moment()) == network_operator.certificate
@@ -172,7 +173,7 @@ def test_unsafe_xml_is_refused_before_any_signature_work(user: Party) -> None:
 
 
 def test_signing_a_smets1_response_keeps_the_inner_signature() -> None:
-    dsp = make_party("90-B3-D5-1F-30-00-00-02", role="89")
+    dsp = make_party(DCC_ACCESS_CONTROL_BROKER, role="89")
     inner = (
         f'<ds:Signature xmlns:ds="{DS_NS}"><ds:SignedInfo/></ds:Signature>'  # shape does not matter here
     )

@@ -20,12 +20,13 @@ import pytest
 from dsp.duis.gbcs_precommand import signed_parts, verify_gbcs_signature
 from dsp.duis.trust import TrustStore
 from dsp.duis.xmldsig import SigningIdentity, sign_message, verify_message
+from dsp.identities import RTDS_SUPPLIER
 from tests.duis.duis_fixtures import DUIS, request, vector
 
 HERE = Path(__file__).parent
 DRIVER = HERE / "duis-tool.js"
 JAR = HERE / "node_modules" / "@smartdcc" / "duis-sign-wrap" / "dist" / "tool.jar"
-USER = "90-B3-D5-1F-30-01-00-00"
+USER = RTDS_SUPPLIER
 # ZAZ1 credentials inside the JAR: the supplier's XML signing certificate and GBCS (digital signing)
 # certificate, and the DSP's XML signing key and certificate (what DCC Boxed signs responses with)
 USER_XML_CERT, USER_GBCS_CERT = "xml-sign-90B3D51F30010000-ds.pem", "Z1-supplier-ds.pem"
