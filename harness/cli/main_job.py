@@ -17,7 +17,7 @@ from pathlib import Path
 
 from harness.cli import main as sm_harness
 
-HEADLINE = Path(__file__).resolve().parents[1] / "scenarios" / "rulesets-vs-loss.toml"
+HEADLINE = Path(__file__).resolve().parents[2] / "scenarios" / "rulesets-vs-loss.toml"  # the repository's scenarios/
 
 
 def main(argv: list[str] | None = None) -> int:
