@@ -85,6 +85,9 @@ class DataServiceProvider:
         if failure is not None:
             return Outcome(responses=(ServiceResponse(request, failure, now),))  # R-E5-6: never reaches the device
         srv = row.srv
+        if not row.served:
+            # [model] it passed every check, so it is acknowledged; the model has no device behaviour for it
+            return Outcome(responses=(ServiceResponse(request, _I99, now),))
         commands: tuple[DeviceCommand, ...]
         if srv == "11.3":
             commands = (DeviceCommand(request, request.target, self._image_to_activate(request)),)

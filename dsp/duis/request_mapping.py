@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypedDict
 
-from dsp.catalogue import CATALOGUE
+from dsp.catalogue import CATALOGUE, SERVED
 from dsp.duis.bodies import (
     ActivateFirmware,
     ReadFirmwareVersion,
@@ -68,9 +68,9 @@ def to_service_request(request: DuisRequest, roles: RoleResolver, clock: DuisClo
     """
     clock = clock or DuisClock()
     srv = request.service_reference_variant
-    if srv not in CATALOGUE:
+    if srv not in _BODY_OF:  # the DSP authorises every SRV of the matrix; these are the ones mapped here
         raise NotInCatalogue(
-            f"SRV {srv} is not in the catalogue: the DSP model serves {', '.join(sorted(CATALOGUE, key=_srv_key))}"
+            f"SRV {srv} is not in the catalogue: the DSP model serves {', '.join(sorted(SERVED, key=_srv_key))}"
         )
     expected = _BODY_OF[srv]
     if request.body_kind != expected:

@@ -1,13 +1,8 @@
-"""Edges of the model: identifiers, enums, the SR catalogue against the DCC request matrix."""
-import json
-from pathlib import Path
-
+"""Edges of the model: identifiers, enums, the SRV look-up (the catalogue itself: test_catalogue_matrix.py)."""
 import pytest
 
-from dsp import CATALOGUE, DeviceStatus, DomainError, RuleSet, UserRole, definition, eui64, firmware_version
+from dsp import DeviceStatus, DomainError, RuleSet, UserRole, definition, eui64, firmware_version
 from dsp.vocabulary import DeviceType
-
-MATRIX = Path(__file__).resolve().parents[3] / "shared" / "duis" / "reference_tables" / "duis-request-matrix.json"
 
 
 def test_eui64_is_canonicalised_from_dashed_or_bare_hex():
@@ -45,15 +40,6 @@ def test_unknown_values_name_what_is_accepted(enum, text, error):
         enum.parse(text)
 
 
-def test_unknown_srv_names_the_catalogue():
-    with pytest.raises(DomainError, match="the catalogue serves 11.1, 11.2, 11.3"):
-        definition("4.1.1")
-
-
-def test_catalogue_agrees_with_the_dcc_request_matrix():
-    rows = {r["Service Reference Variant"]: r for r in json.loads(MATRIX.read_text())}
-    for srv, entry in CATALOGUE.items():
-        row = rows[srv]
-        assert entry.critical == (row["Critical"] == "Yes"), srv
-        assert entry.non_device == (row["Non-Device Request"] == "Yes"), srv
-        assert {r.value for r in entry.roles} == set(row["Eligible User Roles"]), srv
+def test_unknown_srv_says_it_is_not_in_the_matrix_and_names_the_served_ones():
+    with pytest.raises(DomainError, match=r"unknown SRV '99.9': not an SRV of the DUIS request matrix \(the model serves 2.2, 6.23, 8.2, 11.1, 11.2, 11.3, 12.1\)"):
+        definition("99.9")
