@@ -118,6 +118,8 @@ class ResponseCode(_Parse, Enum):
     E4 = "E4"
     E5 = "E5"
     E11 = "E11"
+    E12 = "E12"
+    E13 = "E13"
     E19 = "E19"
     E21 = "E21"
 
@@ -138,7 +140,9 @@ _MEANINGS = {
     ResponseCode.E3: "Failed authorisation: user is suspended",
     ResponseCode.E4: "Failed authorisation: user is not an eligible user for the device",
     ResponseCode.E5: "Failed authorisation: invalid device status",
-    ResponseCode.E11: "Service Request not recognised",
+    ResponseCode.E11: "Failed validation: Service Request not compatible with the device",
+    ResponseCode.E12: "Failed validation: Command Variant not applicable to the Request type",
+    ResponseCode.E13: "Failed validation: Request type not valid for the URL",
     ResponseCode.E19: "Target device does not exist in the SMI",
     ResponseCode.E21: "No response received from the device",
 }

@@ -20,6 +20,7 @@ __all__ = [
     "ReadFirmwareVersion",
     "ReadInventory",
     "RequestBody",
+    "SignedPreCommand",
     "UpdateFirmware",
     "UpdateSecurityCredentialsCoS",
     "read_request_body",
@@ -112,6 +113,15 @@ class CommissionDevice:
 
 
 @dataclass(frozen=True, slots=True)
+class SignedPreCommand:
+    """A Signed Pre-Command (Command Variants 5, 6, 7): the GBCS command of a Critical Service Request
+    that the Transform Service returned (CV 4), signed by the User."""
+
+    gbcs_payload: bytes
+    execution_datetime: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OtherBody:
     """Any other request body: only its element name is kept."""
 
@@ -125,6 +135,7 @@ RequestBody = (
     | UpdateSecurityCredentialsCoS
     | ReadInventory
     | CommissionDevice
+    | SignedPreCommand
     | OtherBody
 )
 
@@ -147,6 +158,15 @@ def _update_firmware(r: Reader, e: ET.Element, where: str) -> UpdateFirmware:
     if not all(_EUI.fullmatch(device) for device in ids):
         raise r.fail(f"{where}/sr:DeviceIDList", "not a comma-separated list of EUI-64s")
     return UpdateFirmware(image, r.text(e, "FirmwareVersion", where), ids)
+
+
+def _signed_pre_command(r: Reader, e: ET.Element, where: str) -> SignedPreCommand:
+    text = r.text(e, "GBCSPayload", where)
+    try:
+        payload = base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise r.fail(f"{where}/sr:GBCSPayload", "not valid base64") from None
+    return SignedPreCommand(payload, r.optional_date_time(e, "ExecutionDateTime", where))
 
 
 def _read_firmware_version(r: Reader, e: ET.Element, where: str) -> ReadFirmwareVersion:
@@ -204,4 +224,5 @@ _READERS: dict[str, Callable[[Reader, ET.Element, str], RequestBody]] = {
     "UpdateSecurityCredentialsCoS": _update_credentials_cos,
     "ReadInventory": _read_inventory,
     "CommissionDeviceSynchroniseClock": _commission_device,
+    "SignedPreCommand": _signed_pre_command,
 }

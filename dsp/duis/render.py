@@ -54,6 +54,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "DeviceFacts",
     "Renderer",
+    "placeholder_signature",
     "request_message_id",
     "service_reference",
 ]
@@ -267,7 +268,7 @@ class Renderer:
             _ra(status, "ASN1Status", outcome.duis_name)
         if version is not None:
             _ra(payload, "FirmwareVersion", version)
-        signed.append(_placeholder_signature())
+        signed.append(placeholder_signature())
 
     # --- DCC alerts ---------------------------------------------------------------------------------
 
@@ -325,7 +326,7 @@ def _ra(parent: ET.Element, name: str, text: str | None = None) -> ET.Element:
     return element
 
 
-def _placeholder_signature() -> ET.Element:
+def placeholder_signature() -> ET.Element:
     """An XML signature of the right shape whose values are placeholders ("default", as in the RTDS
     templates): the harness signs nothing."""
     def ds(parent: ET.Element | None, name: str, text: str | None = None, **attrib: str) -> ET.Element:

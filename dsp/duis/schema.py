@@ -3,6 +3,11 @@
 The schema source is either one XSD file or a folder laid out like ``shared/duis/xsd/`` (sub-folders
 ``v5.1``, ``v5.3a``, ``v5.4``, each holding one ``DUIS Schema V*.xsd``); with a folder the sub-folder is
 chosen by the message's ``schemaVersion``. Schemas are loaded once per file and never from the network.
+
+A version with no folder of its own is validated against the nearest lower version the folder holds:
+DCC's client library (``@smartdcc/duis-parser``) writes ``schemaVersion="5.2"``, which no published XSD
+folder carries, so it is read with v5.1 (5.2 changed no element a firmware request uses).
+:func:`version_folder` says which folder was chosen and whether it was a stand-in.
 """
 
 from __future__ import annotations
@@ -20,7 +25,15 @@ import xmlschema
 from dsp.duis.errors import DuisError
 from dsp.duis.safe_xml import parse_xml
 
-__all__ = ["SCHEMA_ENV_VAR", "SchemaError", "load_schema", "resolve_schema_source", "schema_file_for", "validate"]
+__all__ = [
+    "SCHEMA_ENV_VAR",
+    "SchemaError",
+    "load_schema",
+    "resolve_schema_source",
+    "schema_file_for",
+    "validate",
+    "version_folder",
+]
 
 SCHEMA_ENV_VAR = "SM_HARNESS_DUIS_SCHEMA"
 
@@ -71,7 +84,7 @@ def schema_file_for(schema_source: str | os.PathLike[str], schema_version: str |
         raise DuisError(
             f"message has no schemaVersion attribute, so no XSD can be chosen from folder {str(source)!r}"
         )
-    folder = _version_folder(source, schema_version)
+    folder, _exact = version_folder(source, schema_version)
     candidates = sorted(folder.glob("DUIS Schema V*.xsd"))
     if len(candidates) != 1:
         raise DuisError(
@@ -123,7 +136,9 @@ def validate(
     return reasons
 
 
-def _version_folder(root: Path, schema_version: str) -> Path:
+def version_folder(root: Path, schema_version: str) -> tuple[Path, bool]:
+    """The sub-folder of ``root`` for ``schema_version``, and whether it is that version's own folder
+    (False: the nearest lower version stands in for it)."""
     wanted = _normalise(schema_version)
     folders = {}
     for child in root.iterdir():
@@ -134,12 +149,33 @@ def _version_folder(root: Path, schema_version: str) -> Path:
     # schemaVersion is an xs:decimal, so a 5.3a message says "5.3": match the lettered folder too.
     loose = [name for name, (num, _suffix) in folders.items() if num == wanted]
     chosen = exact or (loose if len(loose) == 1 else [])
-    if not chosen:
+    if chosen:
+        return root / chosen[0], True
+    lower = _nearest_lower(wanted, {name: num for name, (num, _suffix) in folders.items()})
+    if lower is None:
         known = ", ".join(sorted(folders)) or "none"
         raise DuisError(
-            f"schemaVersion {schema_version!r} has no XSD folder in {str(root)!r} (folders: {known})"
+            f"schemaVersion {schema_version!r} has no XSD folder in {str(root)!r}, nor a lower version "
+            f"to stand in for it (folders: {known})"
         )
-    return root / chosen[0]
+    return root / lower, False
+
+
+def _nearest_lower(wanted: str, folders: dict[str, str]) -> str | None:
+    """The folder of the highest version below ``wanted`` (a lettered one after its plain sibling)."""
+    try:
+        target = Decimal(wanted)
+    except InvalidOperation:
+        return None
+    below = []
+    for name, number in folders.items():
+        try:
+            value = Decimal(number)
+        except InvalidOperation:
+            continue
+        if value < target:
+            below.append((value, name))
+    return max(below)[1] if below else None
 
 
 def _normalise(version: str) -> str:

@@ -17,6 +17,7 @@ from dsp.duis.schema import (
     resolve_schema_source,
     schema_file_for,
     validate,
+    version_folder,
 )
 from tests.duis.duis_fixtures import INVALID_REQUESTS, REQUESTS, RESPONSES, XSD_54, XSD_DIR, XXE, request
 
@@ -71,15 +72,25 @@ def test_folder_source_picks_the_subfolder_for_the_schema_version(version: str, 
     assert chosen.name.startswith("DUIS Schema V")
 
 
-def test_unknown_schema_version_is_a_clear_error() -> None:
+def test_a_version_without_its_own_folder_is_read_with_the_nearest_lower_one() -> None:
+    # DCC's client library writes schemaVersion="5.2": no XSD folder carries it, v5.1 stands in
+    assert version_folder(XSD_DIR, "5.2") == (XSD_DIR / "v5.1", False)
+    assert version_folder(XSD_DIR, "5.35") == (XSD_DIR / "v5.3a", False)
+    assert version_folder(XSD_DIR, "9.9") == (XSD_DIR / "v5.4", False)
+    assert version_folder(XSD_DIR, "5.4") == (XSD_DIR / "v5.4", True)
+    xml = request("ECS52_11.2_SUCCESS_REQUEST_DUIS.XML").replace(b'schemaVersion="5.4"', b'schemaVersion="5.2"')
+    assert validate(xml, XSD_DIR) == []
+
+
+def test_a_version_below_every_folder_is_a_clear_error() -> None:
     with pytest.raises(
-        DuisError, match=r"schemaVersion '9\.9' has no XSD folder .* \(folders: v5\.1, v5\.3a, v5\.4\)"
+        DuisError, match=r"schemaVersion '4\.0' has no XSD folder .* nor a lower .* \(folders: v5\.1, v5\.3a, v5\.4\)"
     ):
-        schema_file_for(XSD_DIR, "9.9")
+        schema_file_for(XSD_DIR, "4.0")
     xml = request("ECS52_11.2_SUCCESS_REQUEST_DUIS.XML").replace(
-        b'schemaVersion="5.4"', b'schemaVersion="9.9"'
+        b'schemaVersion="5.4"', b'schemaVersion="4.0"'
     )
-    with pytest.raises(DuisError, match=r"schemaVersion '9\.9'"):
+    with pytest.raises(DuisError, match=r"schemaVersion '4\.0'"):
         validate(xml, XSD_DIR)
 
 
