@@ -15,6 +15,9 @@ from typing import Any
 
 from reports import charts
 from reports.render import format_number, render, write_atomically
+from reports.whatif_comparisons import comparisons_view
+from reports import whatif_metrics
+from reports.whatif_metrics import CORE, METRICS, SHORT
 from reports.whatif_format import (
     code_order,
     cell,
@@ -35,26 +38,6 @@ from reports.whatif_format import (
 
 REPORT_HTML = "report.html"
 
-# metric -> (label, kind); kind says how to print it: fraction (as %), hours, count (per device)
-METRICS: dict[str, tuple[str, str]] = {
-    "suspended_at_end_fraction": ("Devices left Suspended at the end", "fraction"),
-    "restored_fraction": ("Suspended devices restored", "fraction"),
-    "firmware_misaligned_at_end_fraction": ("SMI firmware differs from the device's at the end (all devices)", "fraction"),
-    "time_to_restore_hours_p50": ("Time to restore, median", "hours"),
-    "time_to_restore_hours_p95": ("Time to restore, 95th percentile", "hours"),
-    "service_requests_per_device": ("Service requests per device", "count"),
-    "wasted_firmware_updates_per_device": ("Wasted firmware updates per device", "count"),
-}
-# short names for column heads and chart axes, where the full label would crowd the page
-SHORT = {
-    "suspended_at_end_fraction": "Left Suspended",
-    "restored_fraction": "Restored",
-    "firmware_misaligned_at_end_fraction": "Firmware misaligned",
-    "time_to_restore_hours_p50": "Restore p50",
-    "time_to_restore_hours_p95": "Restore p95",
-    "service_requests_per_device": "SRs / device",
-    "wasted_firmware_updates_per_device": "Wasted updates / device",
-}
 OUTCOME = ("suspended_at_end_fraction", "restored_fraction", "firmware_misaligned_at_end_fraction")
 RESTORE = ("time_to_restore_hours_p50", "time_to_restore_hours_p95")
 EFFORT = ("service_requests_per_device", "wasted_firmware_updates_per_device")
@@ -120,14 +103,14 @@ def results(summary: Any) -> dict[str, Any]:
     """The results table as data: every point's parameters and every metric's mean and 95% CI."""
     points = sweep_points(summary)
     x, series_keys = sweep_axes(points)
-    names = list(METRICS) + sorted({n for _, s in points for n in (s.get("metrics") or {})} - set(METRICS))
+    present = {n for _, s in points for n in (s.get("metrics") or {})}
+    names = list(CORE) + [n for n in METRICS if n not in CORE and n in present] + sorted(present - set(METRICS))
     return {
         "kind": "sweep" if len(points) > 1 or points[0][0] else "single",
         "x": x,
         "series_by": series_keys,
-        "metrics": [{"name": n, "label": METRICS.get(n, (n.replace("_", " "), "count"))[0],
-                     "short": SHORT.get(n, n.replace("_", " ")), "kind": METRICS.get(n, ("", "count"))[1]}
-                    for n in names],
+        "metrics": [{"name": n, "label": whatif_metrics.label(n), "short": whatif_metrics.short(n),
+                     "kind": whatif_metrics.kind(n)} for n in names],
         "points": [
             {
                 "parameters": p,
@@ -149,6 +132,7 @@ def whatif_view(summary: Any, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
     manifest = (summary.get("manifest") if isinstance(summary, Mapping) else None) or first.get("manifest") or {}
     name = (summary.get("name") if isinstance(summary, Mapping) else None) or first.get("name") or "what-if"
     sweep = table["kind"] == "sweep"
+    comparisons = comparisons_view(summary)
     view = {
         "page_title": f"What-if: {name}",
         "tool_version": str(manifest.get("tool_version", "")),
@@ -156,7 +140,8 @@ def whatif_view(summary: Any, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
         "description": str(first.get("description") or ""),
         "sweep": sweep,
         "scenario": _scenario_rows(points, table),
-        "headline": _headline(points, table),
+        "headline": (comparisons["headline"] if comparisons else []) + _headline(points, table),
+        "comparisons": comparisons,
         "manifest": kv(manifest),
         "modelling_decisions": sorted(((summary.get("modelling_decisions") if isinstance(summary, Mapping) else None)
                                        or first.get("modelling_decisions") or {}).items()),
@@ -220,7 +205,7 @@ def _results_view(table) -> dict[str, Any]:
 
 
 def _single_charts(summary: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    samples = {n: column(rows, n) for n in METRICS}
+    samples = {n: column(rows, n) for n in CORE}
     out = []
     for chart_id, title, names, kind, xlabel in (
         ("outcome", "Where the devices ended up", OUTCOME, "fraction", "share of devices"),

@@ -27,7 +27,35 @@ def one(value: float | None, kind: str) -> str:
         return f"{value * 100:.2f} %"
     if kind == "hours":
         return f"{value:.2f} h"
+    if kind == "money":
+        return f"£{value:,.0f}" if value >= 0 else f"−£{-value:,.0f}"
     return f"{value:.3f}"
+
+
+MINUS = "\u2212"  # a difference's sign, as a typeset minus
+
+
+def signed(value: float | None, kind: str) -> str:
+    """A difference: its sign always written, a fraction in percentage points."""
+    if value is None:
+        return "—"
+    sign = MINUS if value < 0 else "+" if value > 0 else ""
+    size = abs(value)
+    if kind == "fraction":
+        return f"{sign}{size * 100:.2f} pp"
+    if kind == "hours":
+        return f"{sign}{size:.2f} h"
+    if kind == "money":
+        return f"{sign}£{size:,.0f}"
+    return f"{sign}{size:.3f}"
+
+
+def signed_ci(lo: float | None, hi: float | None, kind: str) -> str:
+    """'[−22.89, −17.31]' in the difference's unit (said once, after the bracket)."""
+    if lo is None or hi is None:
+        return "—"
+    unit = {"fraction": " pp", "hours": " h"}.get(kind, "")
+    return f"[{signed(lo, kind).removesuffix(unit)}, {signed(hi, kind).removesuffix(unit)}]{unit}"
 
 
 def mean(values: Mapping[str, Any], kind: str) -> str:

@@ -178,6 +178,24 @@ def summarise(values: Sequence[float | None], upper: float | None = None) -> dic
     return {"mean": _round(mean), "ci95": [_round(max(0.0, mean - half)), _round(high)]}
 
 
+def variance(xs: Sequence[float]) -> float:
+    """The sample variance (n - 1 in the denominator) of at least two values."""
+    mean = math.fsum(xs) / len(xs)
+    return math.fsum((x - mean) ** 2 for x in xs) / (len(xs) - 1)
+
+
+def summarise_difference(differences: Sequence[float]) -> dict[str, Any]:
+    """Mean and 95% t interval of paired differences over replications: like `summarise`, but not clipped
+    (a difference can be negative). One difference: the interval is the mean itself; none: nulls."""
+    if not differences:
+        return {"mean": None, "ci95": [None, None]}
+    mean = math.fsum(differences) / len(differences)
+    if len(differences) < 2:
+        return {"mean": _round(mean), "ci95": [_round(mean), _round(mean)]}
+    half = t95(len(differences) - 1) * math.sqrt(variance(differences) / len(differences))
+    return {"mean": _round(mean), "ci95": [_round(mean - half), _round(mean + half)]}
+
+
 def _round(x: float) -> float:
     """12 significant digits: the summary is byte-stable and no reader needs more."""
     return float(f"{x:.12g}")

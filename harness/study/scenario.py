@@ -66,6 +66,10 @@ suspension_alert_code = "N28" # R-CPL-2
 [sweep]                       # cross product of values, e.g. loss against rule sets
 ruleset = ["legacy", "mp105-option1", "mp105"]
 "loss.11.3.response" = [0.05, 0.2, 0.4]
+
+[compare]                     # paired differences (harness/study/comparisons.py)
+baseline = { ruleset = "legacy" }  # the default when legacy is swept: every other point is compared
+                              # with the point that differs only in these swept keys
 ```
 """
 from __future__ import annotations
@@ -85,9 +89,9 @@ from harness.study.fleet_layout import FleetLayout
 from harness.study.schema import FLEET, OPEN_SECTIONS, SECTIONS, TOP, ScenarioError, leg_key, line_of, validate
 
 HOUR = 3600.0  # scenario files speak hours; the world speaks seconds
-_NOT_SWEPT = ("name", "description", "replications", "seed")
+_NOT_SWEPT = ("name", "description", "replications", "seed", "compare.baseline")
 
-__all__ = ["HOUR", "Scenario", "ScenarioError", "fleet_size", "load", "parse_assignment", "parse_sweep"]
+__all__ = ["HOUR", "Scenario", "ScenarioError", "fleet_size", "load", "parse_assignment", "parse_sweep", "value_of"]
 
 
 
@@ -171,7 +175,29 @@ def load(path: str | Path, overrides: dict[str, Any] | None = None, sweep: dict[
             _assign(probe, key, value, f"{path}: sweep")
             validate(probe, f"{path}: sweep", None)
         checked.append((key, tuple(values)))
+    _check_baseline(data["compare"]["baseline"], dict(checked), f"{path}{line_of(text, 'baseline')}")
     return Scenario(str(path), data, hashlib.sha256(raw).hexdigest(), tuple(checked))
+
+
+def _check_baseline(baseline: dict[str, Any], swept: dict[str, tuple[Any, ...]], where: str) -> None:
+    """[compare] baseline names swept keys, each with one of its swept values."""
+    for key, value in baseline.items():
+        if key not in swept:
+            keys = ", ".join(swept) or "none"
+            raise ScenarioError(f"{where}: compare.baseline.{key}: not a swept key (swept: {keys})")
+        if value not in swept[key]:
+            values = ", ".join(repr(v) for v in swept[key])
+            raise ScenarioError(f"{where}: compare.baseline.{key}: {value!r} is not one of its swept values ({values})")
+
+
+def value_of(data: dict[str, Any], key: str) -> Any:
+    """The value of a dotted key (as `--set` and sweeps name it) in validated scenario data."""
+    parts = _split(key)
+    if len(parts) == 1:
+        return data[parts[0]]
+    if parts[0] == "fleet":
+        return data["fleet"][int(parts[1])][parts[2]]
+    return data[parts[0]].get(parts[1])
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:

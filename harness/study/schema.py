@@ -103,6 +103,21 @@ SECTIONS: dict[str, dict[str, tuple]] = {
         "suspension_alert_code": (str, None, "N28"),
     },
 }
+
+# --- what-if studies (issue 14): paired comparisons ---------------------------------------------------
+
+
+def _baseline(v):
+    # [compare] baseline = { KEY = VALUE, ... }: the swept keys' values of the points compared against
+    # (empty: the default, legacy when the rule set is swept)
+    for key, value in v.items():
+        if isinstance(value, (dict, list)):
+            return f"{key}: must be a single value (a string, number or boolean)"
+    return None
+
+
+SECTIONS["compare"] = {"baseline": (dict, _baseline, {})}
+
 OPEN_SECTIONS = ("loss", "latency")  # keyed by "SRV.leg" or a bare leg
 _DISTRIBUTIONS = ("fixed", "exponential", "uniform")
 MAX_DEVICES = 1 << 26  # harness/sim/streams.py packs a device's global index into 26 bits of a draw's key
@@ -145,7 +160,7 @@ def _check(value: Any, spec: tuple, where: str, key: str) -> Any:
 def _type_name(types) -> str:
     if types is _NUM:
         return "a number"
-    return {str: "a string", int: "an integer", bool: "true or false", list: "a list"}[types]
+    return {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "a table"}[types]
 
 
 def _table(given: Any, schema: dict, path: str, text: str | None, prefix: str) -> dict:

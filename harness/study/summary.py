@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness.study.comparisons import compare_block, comparisons
 from harness.study.metrics import ALERT_CODES, METRICS, restore_bin_edges, summarise
 from harness.study.study_plan import Study
 from harness.study.world_setup import settings_of
@@ -84,6 +85,8 @@ def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: flo
         "distributions": first["distributions"],
         "sweep": {k: list(v) for k, v in study.scenario.sweep},
         "points": points,
+        "compare": compare_block(study),
+        "comparisons": comparisons(study, results),
         "modelling_decisions": {**settings.modelling_decisions(), **{f"harness {k}": v for k, v in HARNESS_DECISIONS.items()}},
         "manifest": manifest(study),
         "performance": {
