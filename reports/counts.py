@@ -1,10 +1,13 @@
-"""Honest counts: evidence.json's summary, its scenario list and junit.xml must tell the same story.
+"""Honest counts: evidence.json's summary, its scenario list and every other output must tell the same story.
 
 A failed, errored or skipped scenario is never missing from any output (ARCHITECTURE, 'Honest evidence').
-`check_counts` reads all three and says, in one line per disagreement, where they differ.
+`check_counts` compares the scenario list with the summary, junit.xml and any other output's counts it is
+given (cucumber.json and messages.ndjson, read back by their own modules; evidence.html's tiles, read by
+`html_counts`), and says, in one line per disagreement, where they differ.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,8 +79,20 @@ class CountCheck:
         return {"agree": self.agree, "sources": self.sources, "problems": self.problems}
 
 
-def check_counts(evidence: Mapping[str, Any], junit_path: Path | str | None = None) -> CountCheck:
-    """Compare evidence.json's summary, its scenarios and (when given and present) junit.xml."""
+# evidence.html's count tiles: <div class="tile passed" data-status="passed" data-count="3">
+_TILE = re.compile(r'<div class="tile[^"]*" data-status="(?P<status>[a-z]+)" data-count="(?P<n>\d+)">')
+
+
+def html_counts(path: Path | str) -> Counts:
+    """The counts evidence.html shows in its tiles (each outcome and the total)."""
+    found = {m["status"]: int(m["n"]) for m in _TILE.finditer(Path(path).read_text(encoding="utf-8"))}
+    return {key: found.get(key, 0) for key in (*STATUSES, "total")}
+
+
+def check_counts(evidence: Mapping[str, Any], junit_path: Path | str | None = None,
+                 others: Mapping[str, Counts] | None = None) -> CountCheck:
+    """Compare evidence.json's summary, its scenarios, junit.xml (when given and present) and `others`
+    ({output name: its counts})."""
     check = CountCheck()
     scenarios = evidence.get("scenarios") or []
     check.sources["scenarios"] = listed = count_scenarios(scenarios)
@@ -91,6 +106,7 @@ def check_counts(evidence: Mapping[str, Any], junit_path: Path | str | None = No
         declared = _junit_declared(junit_path)
         if declared is not None:
             check.sources["junit.xml totals"] = declared
+    check.sources.update(others or {})
     if listed.get("other"):
         odd = sorted({str(s.get("status")) for s in scenarios if s.get("status") not in STATUSES})
         check.problems.append(f"{listed['other']} scenarios have a status that is not one of {STATUSES}: {odd}")

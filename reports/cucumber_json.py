@@ -133,8 +133,8 @@ def _step(step: MatchedStep, status: str, message: str | None, record: Mapping[s
     entry: dict[str, Any] = {"keyword": step.ast_step["keyword"], "line": step.ast_step["location"]["line"],
                              "name": step.pickle_step["text"]}
     match = step.record.get("match")
-    if isinstance(match, Mapping) and match.get("location"):
-        entry["match"] = {"location": str(match["location"])}
+    if isinstance(match, Mapping) and match.get("uri"):  # where the step is defined, as `file:line`
+        entry["match"] = {"location": f"{match['uri']}:{match['line']}" if match.get("line") else str(match["uri"])}
     entry["result"] = result
     argument = step.pickle_step.get("argument", {})
     if "dataTable" in argument:

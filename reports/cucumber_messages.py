@@ -126,6 +126,9 @@ class _Writer:
             out.append({"gherkinDocument": source.document})
             ran = {s.pickle["id"] for s in self.run.scenarios if s.pickle is not None and s.source is source}
             out.extend({"pickle": p} for p in source.pickles if p["id"] in ran)
+        for scenario in self.run.scenarios:  # a feature file the run could not read as text has no source
+            if scenario.is_feature_file_error and scenario.record["feature_file"] not in self.run.sources:
+                out.extend(self._parse_errors(scenario.record["feature_file"], [], [scenario]))
         cases = [(s, self._test_case(s)) for s in self.run.scenarios if not s.is_feature_file_error]
         unrunnable = [s.record for s in self.run.scenarios if s.is_feature_file_error]
         check = self._hook("feature file") if unrunnable else None
@@ -203,11 +206,9 @@ class _Writer:
         keyword = _KEYWORD_OF_TYPE.get(pickle_step.get("type", ""))
         text = pickle_step["text"]
         own = record_step.get("match")
+        candidates: Iterable[StepDefinition]
         if isinstance(own, Mapping) and own.get("pattern"):
-            definition = StepDefinition((keyword,) if keyword else (), str(own["pattern"]), own.get("uri"),
-                                        own.get("line"))
-            self.definitions.setdefault(definition, self._id())
-            candidates: Iterable[StepDefinition] = [definition]
+            candidates = [self._known(keyword, own)]
         else:
             candidates = self.definitions
         for definition in candidates:
@@ -218,6 +219,17 @@ class _Writer:
                 return self.definitions[definition], arguments
         raise EvidenceMismatch(f"{scenario.record['id']}: step {text!r} ran but no step definition given matches "
                                "it (pass the step library's definitions)")
+
+    def _known(self, keyword: str | None, match: Mapping[str, Any]) -> StepDefinition:
+        """The step definition a record's `match` names: one of those given when its pattern, file and line
+        are the same, else a new one."""
+        where = (str(match["pattern"]), match.get("uri"), match.get("line"))
+        for definition in self.definitions:
+            if (definition.pattern, definition.uri, definition.line) == where:
+                return definition
+        definition = StepDefinition((keyword,) if keyword else (), *where)
+        self.definitions[definition] = self._id()
+        return definition
 
     def _execution(self, scenario: MatchedScenario, case: dict[str, Any]) -> list[dict[str, Any]]:
         record = scenario.record

@@ -12,7 +12,8 @@ messages.ndjson alike, and read back by their counters:
 - a failure that no step carries is a failed hook: before the steps when none passed (setup), after them
   otherwise (teardown);
 - read back: a failed hook, an undefined or pending step make the scenario `errored`; a failed step
-  `failed`; all steps skipped `skipped`; anything else `passed`.
+  `failed`; a skipped step `skipped` (all of them for `@skip`, the rest of the scenario for a step that
+  skipped it: Cucumber's own rule, the worst step status is the scenario's); anything else `passed`.
 """
 from __future__ import annotations
 
@@ -68,6 +69,6 @@ def evidence_status(step_statuses: Sequence[str], hook_statuses: Sequence[str] =
         return "errored"
     if "failed" in step_statuses:
         return "failed"
-    if step_statuses and all(s == "skipped" for s in step_statuses):
+    if "skipped" in step_statuses:
         return "skipped"
     return "passed"

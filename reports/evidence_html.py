@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reports.counts import STATUSES, check_counts
+from reports.counts import STATUSES, CountCheck, check_counts
 from reports.render import format_clock, plural, render, write_atomically
 from reports.rulebook import load_rules
 from reports.traceability import scenario_requirements, scenario_rules, traceability_matrix
@@ -43,26 +43,31 @@ def write_evidence(
     evidence: Mapping[str, Any],
     rules_path: Path | str | None = None,
     junit_path: Path | str | None = None,
+    *,
+    counts: CountCheck | None = None,
 ) -> Path:
     """Write `evidence.html` into `out_dir` and return its path.
 
     `rules_path`: the rulebook (default `../shared/domain/RULES.md` beside the repository); when absent
-    the matrix falls back to the rule IDs the scenarios name. `junit_path`: default `out_dir/junit.xml`;
-    when the file exists its counts are checked against the evidence and any disagreement is shown.
+    the matrix falls back to the rule IDs the scenarios name. `counts`: the check of every output's counts
+    (reports.evidence_pack); without it, `junit_path` (default `out_dir/junit.xml`) is checked when the
+    file exists. Any disagreement is shown.
     """
     out_dir = Path(out_dir)
     junit = Path(junit_path) if junit_path is not None else out_dir / JUNIT_XML
-    return write_atomically(out_dir / EVIDENCE_HTML, render_evidence(evidence, rules_path, junit))
+    return write_atomically(out_dir / EVIDENCE_HTML, render_evidence(evidence, rules_path, junit, counts=counts))
 
 
 def render_evidence(
-    evidence: Mapping[str, Any], rules_path: Path | str | None = None, junit_path: Path | str | None = None
+    evidence: Mapping[str, Any], rules_path: Path | str | None = None, junit_path: Path | str | None = None,
+    *, counts: CountCheck | None = None,
 ) -> str:
-    return render("evidence.html", **evidence_view(evidence, rules_path, junit_path))
+    return render("evidence.html", **evidence_view(evidence, rules_path, junit_path, counts=counts))
 
 
 def evidence_view(
-    evidence: Mapping[str, Any], rules_path: Path | str | None = None, junit_path: Path | str | None = None
+    evidence: Mapping[str, Any], rules_path: Path | str | None = None, junit_path: Path | str | None = None,
+    *, counts: CountCheck | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain data (the template only lays it out)."""
     manifest = dict(evidence.get("manifest") or {})
@@ -70,7 +75,8 @@ def evidence_view(
     rules, source = load_rules(rules_path)
     wanted = rules_path if rules_path is not None else "../shared/domain/RULES.md"
     matrix = traceability_matrix(evidence.get("scenarios") or [], rules, source)
-    counts = check_counts(evidence, junit_path)
+    if counts is None:
+        counts = check_counts(evidence, junit_path)
     shown = counts.sources["scenarios"]
     not_passed = shown["total"] - shown["passed"]
     return {

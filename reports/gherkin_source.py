@@ -111,7 +111,8 @@ def read_sources(evidence: Mapping[str, Any], root: Path | str | None = None,
                  locate: Callable[[str], Path] | None = None) -> dict[str, str]:
     """The text of every feature file the manifest names, as it was when the run read it.
 
-    A feature the manifest carries with its `text` needs no file. Otherwise the file is found by `locate`
+    A feature the manifest carries with its `text` needs no file, and one whose `text` is null (the run
+    could not read it as UTF-8) has none. Otherwise the file is found by `locate`
     (default: its path as shown, relative to `root` or the working folder) and its SHA-256 must equal the
     manifest's: a file edited since the run would make the report describe other scenarios.
     """
@@ -120,6 +121,8 @@ def read_sources(evidence: Mapping[str, Any], root: Path | str | None = None,
         uri = feature["path"]
         if isinstance(feature.get("text"), str):
             texts[uri] = feature["text"]
+            continue
+        if "text" in feature:  # the run could not read it as text: its record says why it did not run
             continue
         path = locate(uri) if locate is not None else Path(root or ".") / uri
         try:
@@ -203,20 +206,30 @@ def match_run(evidence: Mapping[str, Any], texts: Mapping[str, str]) -> MatchedR
 
 
 def is_feature_file_error(record: Mapping[str, Any]) -> bool:
-    """The collector's record for a feature file that cannot be run: no feature, no steps, errored."""
+    """The collector's record for a feature file that cannot be run (`kind: "feature_file"`; evidence of
+    schema 1 has no kind: no feature, no steps, errored)."""
+    if "kind" in record:
+        return bool(record["kind"] == "feature_file")
     return record.get("feature") is None and not record.get("steps") and record.get("status") == "errored"
 
 
 def _match(record: dict[str, Any], source: FeatureSource, used: set[str]) -> MatchedScenario:
+    """The pickle of a record: by its scenario's line and its example row's line when the collector wrote
+    it (`example_line`), else (schema 1) by the `[name=value, ...]` suffix of its ID and its `#n`."""
     wanted = _DUPLICATE.match(record["id"])
     base, nth = (wanted["base"], int(wanted["n"])) if wanted else (record["id"], 1)
-    candidates = []
+    row_line = record.get("example_line")
+    candidates: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]] = []
     for pickle in source.pickles:
         scenario = source.nodes[pickle["astNodeIds"][0]]
         if scenario["location"]["line"] != record["line"]:
             continue
         examples, row = _row_of(source, pickle)
-        if _record_id(source.uri, scenario, examples, row) == base:
+        if isinstance(row_line, int):
+            if row is not None and row["location"]["line"] == row_line:
+                candidates, nth = [(pickle, scenario, examples, row)], 1
+                break
+        elif _record_id(source.uri, scenario, examples, row) == base:
             candidates.append((pickle, scenario, examples, row))
     if len(candidates) < nth:
         raise EvidenceMismatch(f"{record['id']}: no such scenario in {source.uri} as it is now")

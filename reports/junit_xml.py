@@ -12,8 +12,10 @@ file is added; (3) each `testcase` carries Xray's properties:
   keys (`@REQ_ABC-12`, Xray's own Cucumber convention), comma-separated;
 - `tags`: every tag of the scenario, without `@`, comma-separated (Xray adds them as labels);
 - `test_key`: the Jira key of the Test when a tag names exactly one: `@TEST_ABC-123` (Xray's Cucumber
-  convention) or `@XRAY-ABC-123`. A key on a Feature applies to each of its scenarios (Xray then reports
-  them into one Test); a scenario naming two keys gets none (it would be a guess) and keeps both in `tags`.
+  convention) or `@XRAY-ABC-123`. A key written on the scenario (or its Examples table) wins over one it
+  inherits from its Feature or Rule; a key on a Feature applies to each of its scenarios that has none of
+  its own (Xray then reports them into one Test); two keys at the same level give none (it would be a
+  guess), and both stay in `tags`.
 
 The layout is the common JUnit one (Jenkins' junit-10 schema: testsuites > testsuite > testcase with
 failure, error, skipped, system-out) plus Xray's `properties` inside a `testcase`, which JUnit consumers
@@ -41,7 +43,8 @@ MANIFEST_PROPERTIES = ("tool_version", "git_commit", "seed", "tags", "started", 
 def xray_properties(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(name, value) pairs for a scenario: test_key (when one), requirements and tags (when any)."""
     tags = [str(t).lstrip("@") for t in record.get("tags", [])]
-    keys = sorted({m["key"] for t in tags if (m := TEST_KEY_TAG.match(t))})
+    own = [str(t).lstrip("@") for t in record.get("scenario_tags", [])]
+    keys = _test_keys(own) or _test_keys(tags)  # the scenario's own key, else the one it inherits
     requirements = [*record.get("rules", []), *record.get("requirements", []),
                     *(m["key"] for t in tags if (m := JIRA_REQUIREMENT_TAG.match(t)))]
     properties = []
@@ -52,6 +55,10 @@ def xray_properties(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     if tags:
         properties.append(("tags", ",".join(tags)))
     return properties
+
+
+def _test_keys(tags: Sequence[str]) -> list[str]:
+    return sorted({m["key"] for t in tags if (m := TEST_KEY_TAG.match(t))})
 
 
 def junit_xml(evidence: Mapping[str, Any]) -> str:
@@ -86,8 +93,9 @@ def _suite(uri: str, records: Sequence[Mapping[str, Any]], manifest: Mapping[str
         "skipped": str(statuses.count("skipped")),
         "time": _seconds(sum(float(r.get("duration_s") or 0.0) for r in records)),
     })
-    if manifest.get("started"):
-        suite.set("timestamp", _text(manifest["started"]))  # the run's start: when each suite began is not recorded
+    began = min((str(r["started"]) for r in records if r.get("started")), default=None) or manifest.get("started")
+    if began:  # when its first scenario started (evidence of schema 1 knows only the run's start)
+        suite.set("timestamp", _text(began))
     properties = [(k, manifest[k]) for k in MANIFEST_PROPERTIES if manifest.get(k) not in (None, "", [])]
     properties += [("rulesets", ",".join(manifest["rulesets"]))] if manifest.get("rulesets") else []
     if properties:

@@ -1,4 +1,5 @@
-"""A feature file checked before it runs: it parses, holds a scenario, and gives each scenario its own name."""
+"""A feature file checked before it runs: it parses, holds a scenario, gives each scenario its own name, and
+each Examples table's columns their own names."""
 from __future__ import annotations
 
 import os
@@ -19,6 +20,8 @@ def check_feature_file(path: str, display: str | None = None) -> None:
     """Parse a feature file as pytest-bdd will; raise FeatureFileError with one line on any problem.
 
     pytest-bdd keys scenarios by name, so two scenarios with one name would silently become one: refused.
+    So is an Examples table that names a column twice: pytest-bdd fills `<name>` from the last such column,
+    Cucumber from the first, so the scenario run would not be the one the reports describe.
     """
     shown = display or path
     try:
@@ -29,6 +32,12 @@ def check_feature_file(path: str, display: str | None = None) -> None:
         raise FeatureFileError(f"{shown}: cannot be read: {error}") from None
     if not feature.scenarios:
         raise FeatureFileError(f"{shown}:{feature.line_number}: the feature has no scenarios")
+    for scenario in feature.scenarios.values():
+        for examples in scenario.examples:
+            twice = sorted({c for c in examples.example_params if examples.example_params.count(c) > 1})
+            if twice:
+                raise FeatureFileError(f"{shown}:{examples.line_number}: the Examples table names column "
+                                       f"{twice[0]!r} twice; each column needs its own name")
     text = Path(path).read_text(encoding="utf-8")
     names: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):

@@ -2,7 +2,9 @@
 
 pytest-bdd's own `--cucumberjson` drops failed and skipped scenarios, so the evidence is built here, from
 pytest and pytest-bdd hooks: one record per scenario (and per feature file that does not parse), whatever
-its outcome, written to `evidence.json` beside pytest's `junit.xml` so the counts agree.
+its outcome, written to `evidence.json`; junit.xml, cucumber.json and messages.ndjson are all written from
+it afterwards (features.runner.suite), so every output counts the same scenarios. Per step the collector
+times it, says which step definition it ran, and which of the scenario's messages it sent.
 
 Also here, because they decide what a run is: `@skip` tags, `--tags` selection, and the setup check that
 turns a step the library does not know into a one-line error naming file, line and the nearest phrasings.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ from features.runner.records import (
     unique_id,
     unrunnable_file_record,
 )
+from features.runner.step_matches import ran_match
 from features.steps.library import CONTEXT
 from features.steps.phrases import ScenarioFailure
 from features.steps.tags import parse_tag_expression
@@ -38,6 +42,10 @@ from reports.render import write_atomically
 
 RECORD = pytest.StashKey[dict]()
 FAILED_STEP = pytest.StashKey[tuple]()
+# the step running now: (its entry in the record, perf_counter and trace length when it started)
+RUNNING = pytest.StashKey[tuple]()
+# per step that ran: (index in the record's steps, trace length when it started, when it ended)
+STEP_SPANS = pytest.StashKey[list]()
 
 
 # --- options and run description ----------------------------------------------------------------------
@@ -156,6 +164,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     record = item.stash.get(RECORD, None)
     if record is None:
         return
+    record["started"] = now(precise=True)
     _, scenario, _ = scenario_of(item)
     missing = undefined_steps(scenario)
     if missing:
@@ -176,22 +185,45 @@ def _step_entry(request: pytest.FixtureRequest, step: Any) -> dict | None:
     return None
 
 
+def _trace_length(request: pytest.FixtureRequest) -> int:
+    context = request.node.stash.get(CONTEXT, None)
+    world = context.world if context is not None else None
+    return len(world.trace) if world is not None else 0
+
+
 def pytest_bdd_before_step(request, feature, scenario, step, step_func) -> None:
     entry = _step_entry(request, step)
-    if entry is not None:
-        entry["status"] = "running"
+    if entry is None:
+        return
+    entry["status"] = "running"
+    entry["match"] = ran_match(step_func) or entry.get("match")
+    request.node.stash[RUNNING] = (entry, time.perf_counter(), _trace_length(request))
+
+
+def _step_ended(request: pytest.FixtureRequest, status: str) -> None:
+    running = request.node.stash.get(RUNNING, None)
+    if running is None:
+        return
+    entry, started, trace_start = running
+    del request.node.stash[RUNNING]
+    _close_step(request.node, entry, status, started, trace_start, _trace_length(request))
+
+
+def _close_step(item: pytest.Item, entry: dict, status: str, started: float, trace_start: int,
+                trace_end: int) -> None:
+    entry["status"] = status
+    entry["duration_s"] = round(time.perf_counter() - started, 6)
+    record = item.stash[RECORD]
+    index = next(i for i, e in enumerate(record["steps"]) if e is entry)
+    item.stash.setdefault(STEP_SPANS, []).append((index, trace_start, trace_end))
 
 
 def pytest_bdd_after_step(request, feature, scenario, step, step_func, step_func_args) -> None:
-    entry = _step_entry(request, step)
-    if entry is not None:
-        entry["status"] = "passed"
+    _step_ended(request, "passed")
 
 
 def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
-    entry = _step_entry(request, step)
-    if entry is not None:
-        entry["status"] = "failed"
+    _step_ended(request, "failed")
     request.node.stash[FAILED_STEP] = (step, exception)
 
 
@@ -208,6 +240,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     record = item.stash.get(RECORD, None)
     if record is None:
         return report
+    running = item.stash.get(RUNNING, None)
+    if running is not None and call.when == "call":
+        # the step ended on what pytest-bdd's step-error hook does not catch (pytest.skip() inside it)
+        del item.stash[RUNNING]
+        entry, started, trace_start = running
+        context = item.stash.get(CONTEXT, None)
+        world = context.world if context is not None else None
+        trace_end = len(world.trace) if world is not None else trace_start
+        _close_step(item, entry, "skipped" if report.skipped else "failed", started, trace_start, trace_end)
     if report.failed and call.excinfo is not None:
         failed = item.stash.get(FAILED_STEP, None)
         error = call.excinfo.value
@@ -230,7 +271,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     context = item.stash.get(CONTEXT, None)
     if context is not None and call.when in ("call", "teardown"):
         record.update(context.evidence())
+        _mark_senders(record, item.stash.get(STEP_SPANS, []))
     return report
+
+
+def _mark_senders(record: dict, spans: list[tuple[int, int, int]]) -> None:
+    """Each message's `step`: the index of the step during which the world traced it (None outside any)."""
+    for number, message in enumerate(record["messages"]):
+        message["step"] = next((index for index, start, end in spans if start <= number < end), None)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -1,5 +1,7 @@
 """Running Gherkin scenarios: the feature files found, a generated pytest-bdd module each, pytest in a child
-process with the step library and the evidence collector as plugins, the evidence moved to --out whole.
+process with the step library and the evidence collector as plugins, then the evidence pack written from
+the collector's evidence.json (reports.evidence_pack: junit.xml, cucumber.json, messages.ndjson,
+evidence.html) and moved to --out whole.
 
 Given no path, the built-in suite (the `.feature` files shipped in the `features` package) runs; given files
 or folders anywhere on disk, those run. Exit code 0 only if every scenario passed; 1 when any failed,
@@ -21,6 +23,8 @@ from pathlib import Path
 import features
 from dsp.errors import DomainError
 from features.steps.tags import parse_tag_expression
+from reports.evidence_pack import PACK_FILES, write_pack
+from reports.gherkin_source import EvidenceMismatch
 
 BUILTIN = Path(features.__file__).resolve().parent  # the built-in suite
 PACKAGE_ROOT = BUILTIN.parent  # the folder holding dsp/, harness/, features/: the child's import path
@@ -69,12 +73,14 @@ def _shown(path: Path) -> str:
 
 
 class FeaturesResult:
-    def __init__(self, exit_code: int, evidence: dict | None, pytest_output: str, out: Path | None, seconds: float):
+    def __init__(self, exit_code: int, evidence: dict | None, pytest_output: str, out: Path | None, seconds: float,
+                 problems: list[str] | None = None):
         self.exit_code = exit_code
         self.evidence = evidence
         self.pytest_output = pytest_output
         self.out = out
         self.seconds = seconds
+        self.problems = problems or []  # where the outputs' counts disagree (never, unless a writer is wrong)
 
     def summary_text(self) -> str:
         if self.evidence is None:
@@ -93,13 +99,18 @@ class FeaturesResult:
         counts = ", ".join(f"{s[k]} {k}" for k in ("passed", "failed", "skipped", "errored") if s[k])
         noun = "scenario" if s["total"] == 1 else "scenarios"
         lines.append(f"{s['total']} {noun}: {counts or 'none run'} in {self.seconds:.1f} s")
+        lines += [f"the outputs' counts disagree: {problem}" for problem in self.problems]
         if self.out is not None:
             lines.append(f"evidence written to {self.out}")
         return "\n".join(lines)
 
 
-def run_features(paths: list[str], *, tags: str | None = None, out: str | None = None, seed: int = 0) -> FeaturesResult:
-    """Run the scenarios; bad input raises DomainError (the CLI turns it into one line and exit code 2)."""
+def run_features(paths: list[str], *, tags: str | None = None, out: str | None = None, seed: int = 0,
+                 plugins: tuple[str, ...] = ()) -> FeaturesResult:
+    """Run the scenarios; bad input raises DomainError (the CLI turns it into one line and exit code 2).
+
+    `plugins`: more pytest plugins for the child run, after the step library (the tests add steps the
+    library does not offer with it)."""
     started = time.monotonic()
     if tags is not None:
         parse_tag_expression(tags)  # a malformed expression is bad input, before anything runs
@@ -114,9 +125,9 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
         command = [
             sys.executable, "-m", "pytest", str(work_dir / "suite"),
             "-c", str(work_dir / "pytest.ini"), "--rootdir", str(work_dir),
-            "-p", "features.steps.library", "-p", "features.runner.plugin", "-p", "no:cacheprovider",
+            "-p", "features.steps.library", *(arg for p in plugins for arg in ("-p", p)),
+            "-p", "features.runner.plugin", "-p", "no:cacheprovider",
             "--continue-on-collection-errors", "-q", "--no-header", "-rN",
-            "--junitxml", str(evidence_dir / "junit.xml"),
             "--sm-evidence", str(evidence_dir), "--sm-run", str(run_file), "--sm-seed", str(seed),
         ]
         env = dict(os.environ)
@@ -131,15 +142,21 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
             evidence = None
         if evidence is not None and evidence["summary"]["total"] == 0:
             raise DomainError(f"no scenario matches --tags {tags!r}" if tags else "no scenarios to run")
+        problems: list[str] = []
         if evidence is not None and out_dir is not None:
-            _render_html(evidence_dir, evidence)
-            _publish(evidence_dir, out_dir)
+            try:
+                problems = _write_pack(evidence_dir, evidence)
+            except EvidenceMismatch as error:  # a writer and the collector disagree: a bug, never published
+                output += f"\nthe evidence formats could not be written: {error}"
+                evidence = None
+            else:
+                _publish(evidence_dir, out_dir)
     seconds = time.monotonic() - started
     if evidence is None:
         return FeaturesResult(EXIT_INTERNAL, None, output, out_dir, seconds)
     summary = evidence["summary"]
-    passed = summary["passed"] == summary["total"]
-    return FeaturesResult(EXIT_OK if passed else EXIT_FAILED, evidence, output, out_dir, seconds)
+    passed = summary["passed"] == summary["total"] and not problems
+    return FeaturesResult(EXIT_OK if passed else EXIT_FAILED, evidence, output, out_dir, seconds, problems)
 
 
 def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, seed: int) -> Path:
@@ -149,9 +166,6 @@ def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, se
     (work / "pytest.ini").write_text(
         "[pytest]\n"
         "python_files = test_*.py\n"
-        "junit_family = xunit2\n"
-        "junit_suite_name = sm-harness features\n"
-        "junit_duration_report = call\n"
         "filterwarnings = ignore::pytest.PytestUnknownMarkWarning\n"
     )
     modules = {}
@@ -176,27 +190,22 @@ def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, se
     return run_file
 
 
-EVIDENCE_FILES = ("junit.xml", "evidence.json", "evidence.html")
-
-
 def _publish(done: Path, out_dir: Path) -> None:
-    """Move the run's evidence into --out; a file this run did not write is removed, not left stale."""
+    """Move the run's evidence into --out; a file of the pack this run did not write is removed, not left
+    stale. Every file is copied beside its target first, then each renamed into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in EVIDENCE_FILES:
+    for name in PACK_FILES:
         if (done / name).exists():
             shutil.copyfile(done / name, out_dir / f".{name}.tmp")
-    for name in EVIDENCE_FILES:
+    for name in PACK_FILES:
         if (out_dir / f".{name}.tmp").exists():
             os.replace(out_dir / f".{name}.tmp", out_dir / name)
         else:
             (out_dir / name).unlink(missing_ok=True)
 
 
-def _render_html(out_dir: Path, evidence: dict) -> None:
-    """evidence.html, when the reports package offers it (the evidence JSON and JUnit stand without it)."""
-    try:
-        from reports.evidence_html import write_evidence
-    except ImportError:
-        return
-    write_evidence(out_dir, evidence)
+def _write_pack(folder: Path, evidence: dict) -> list[str]:
+    """junit.xml, cucumber.json, messages.ndjson and evidence.html beside evidence.json; the count problems."""
+    from features.runner.step_matches import library_definitions
 
+    return write_pack(folder, evidence, library_definitions()).problems

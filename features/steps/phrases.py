@@ -55,6 +55,8 @@ class Phrase:
 
 
 PHRASES: list[Phrase] = []
+# each phrase's step function, for where the evidence says a step is defined (features.runner.step_matches)
+DEFINITIONS: dict[Phrase, Callable[..., object]] = {}
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
@@ -95,6 +97,8 @@ def step(keywords: str, pattern: str, example: str) -> Callable[[Callable], Call
             except DomainError as error:
                 raise ScenarioFailure(str(error)) from None
 
+        run.phrase = phrase  # type: ignore[attr-defined]  # which phrase a step ran (the evidence's match)
+        DEFINITIONS[phrase] = func
         wrapped: Callable[..., object] = run
         for name in names:
             # stacklevel 2: the step fixture belongs to the module that applies this decorator

@@ -212,13 +212,14 @@ def test_the_evidence_html_of_a_real_run_shows_aliases_and_skip_reasons_and_esca
     assert '<h4>Why it was skipped</h4><div class="failure skipped">tagged @skip</div>' in html
 
 
-def test_bad_input_writes_no_evidence_and_a_run_replaces_all_three_files_together(tmp_path, capsys):
+def test_bad_input_writes_no_evidence_and_a_run_replaces_the_pack_together(tmp_path, capsys):
     write_feature(tmp_path, "ours.feature", TESTER_FEATURE.format(expected="Commissioned"))
     out = tmp_path / "out"
     assert main(["features", str(tmp_path), "--tags", "@Req-2", "--out", str(out)]) == 2
     assert not out.exists() or not list(out.iterdir())  # nothing half-written (it once left junit.xml + json)
     assert main(["features", str(tmp_path), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["evidence.html", "evidence.json", "junit.xml"]
+    assert sorted(p.name for p in out.iterdir()) == ["cucumber.json", "evidence.html", "evidence.json", "junit.xml",
+                                                     "messages.ndjson"]
 
 
 def test_publishing_never_leaves_a_stale_file_beside_new_ones(tmp_path):
@@ -227,10 +228,11 @@ def test_publishing_never_leaves_a_stale_file_beside_new_ones(tmp_path):
     done, out = tmp_path / "done", tmp_path / "out"
     done.mkdir()
     out.mkdir()
-    for name in ("junit.xml", "evidence.json", "evidence.html"):
+    for name in ("junit.xml", "evidence.json", "evidence.html", "cucumber.json", "messages.ndjson"):
         (out / name).write_text("old run")
+    (out / "notes.txt").write_text("the user's own")
     (done / "junit.xml").write_text("new")
     (done / "evidence.json").write_text("new")
     _publish(done, out)
-    assert sorted(p.name for p in out.iterdir()) == ["evidence.json", "junit.xml"]
+    assert sorted(p.name for p in out.iterdir()) == ["evidence.json", "junit.xml", "notes.txt"]
     assert (out / "junit.xml").read_text() == "new"

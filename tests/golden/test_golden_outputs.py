@@ -40,12 +40,16 @@ SUMMARY_DROPPED = ("performance",)
 SUMMARY_MANIFEST_PLACEHOLDERS = ("tool_version", "git_commit", "python")
 SUMMARY_MANIFEST_VERSION_MAPS = ("packages",)  # {package: version or null} -> {package: "<version>"}
 
-# evidence.json: in the manifest, versions, the git commit and wall-clock times; per scenario, the
-# wall-clock duration. (Simulated seconds, messages, device IDs, SMI records and failure texts are pinned:
-# they follow from the feature file and the seed alone.)
-EVIDENCE_MANIFEST_PLACEHOLDERS = ("tool_version", "git_commit", "python", "started", "finished")
+# evidence.json: in the manifest, versions, the git commit, wall-clock times and the machine (os, cpu);
+# per scenario, its wall-clock start and duration; per step, its wall-clock duration (when it ran) and the
+# line of its step function (a step file edited elsewhere moves it). (Simulated seconds, messages and the
+# step that sent each, device IDs, SMI records, failure texts, step patterns and feature texts are pinned:
+# they follow from the feature file, the step library and the seed alone.)
+EVIDENCE_MANIFEST_PLACEHOLDERS = ("tool_version", "git_commit", "python", "started", "finished", "os", "cpu")
 EVIDENCE_MANIFEST_VERSION_MAPS = ("packages",)
-EVIDENCE_SCENARIO_PLACEHOLDERS = ("duration_s",)
+EVIDENCE_SCENARIO_PLACEHOLDERS = ("started", "duration_s")
+EVIDENCE_STEP_PLACEHOLDERS = ("duration_s",)
+EVIDENCE_MATCH_PLACEHOLDERS = ("line",)
 # and, should a path be written absolute, the repository's location on this machine
 REPO_PLACEHOLDER = "<repo>"
 
@@ -76,7 +80,13 @@ def normalise_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
     _placeholder(manifest, EVIDENCE_MANIFEST_PLACEHOLDERS, "manifest")
     _versions(manifest, EVIDENCE_MANIFEST_VERSION_MAPS, "manifest")
     for scenario in evidence["scenarios"]:
-        _placeholder(scenario, EVIDENCE_SCENARIO_PLACEHOLDERS, f"scenarios[{scenario.get('id')}]")
+        where = f"scenarios[{scenario.get('id')}]"
+        _placeholder(scenario, EVIDENCE_SCENARIO_PLACEHOLDERS, where)
+        for number, step in enumerate(scenario.get("steps", [])):
+            if step.get("duration_s") is not None:  # a step that never ran has none, and that is pinned
+                _placeholder(step, EVIDENCE_STEP_PLACEHOLDERS, f"{where}.steps[{number}]")
+            if step.get("match") is not None:
+                _placeholder(step["match"], EVIDENCE_MATCH_PLACEHOLDERS, f"{where}.steps[{number}].match")
     return evidence
 
 

@@ -1,6 +1,7 @@
-"""cucumber.json, messages.ndjson and junit.xml, written from the evidence of real runs, as the tools that
-import them read them: Cucumber's own JSON converter, the @cucumber/messages JSON schema and Cucumber's HTML
-formatter (npm, tests/interop_cucumber), a JUnit XSD, and the counts of all four against evidence.json.
+"""cucumber.json, messages.ndjson and junit.xml, as `sm-harness features --out` writes them for real runs, read
+as the tools that import them read them: Cucumber's own JSON converter, the @cucumber/messages JSON schema
+and Cucumber's HTML formatter (npm, tests/interop_cucumber), a JUnit XSD, and the counts of all five
+outputs against evidence.json.
 
 Two runs: the golden feature (a passing, a failing and a skipped scenario) and a tester's folder with an
 outline, a failing row, an undefined step, an undefined first step, a skipped scenario inside a Rule with
@@ -11,30 +12,28 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import xmlschema
 
-import features.steps.library  # noqa: F401  (registers the library's phrases)
-from features.steps.phrases import PHRASES
 from harness.cli import main
-from reports.counts import check_counts, junit_counts
-from reports.cucumber_json import count_cucumber_json, cucumber_json, write_cucumber_json
-from reports.cucumber_messages import (PROTOCOL_VERSION, count_messages, cucumber_messages, read_messages,
-                                       step_definitions_from_phrases, write_messages)
+from reports.counts import junit_counts
+from reports.cucumber_json import count_cucumber_json, cucumber_json
+from reports.cucumber_messages import PROTOCOL_VERSION, count_messages, cucumber_messages, read_messages
+from reports.evidence_pack import pack_counts
 from reports.gherkin_source import EvidenceMismatch, parse_sources, read_sources
-from reports.junit_xml import write_junit, xray_properties
+from reports.junit_xml import xray_properties
 from tests.reports.browser import Chromium, find_chromium
 from tests.reports.conftest import ARTEFACTS, FIXTURES
 from tests.reports.cucumber_tools import INTEROP, installed_version, needs_node, run_node
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_FEATURE = ROOT / "tests" / "golden" / "fixtures" / "golden.feature"
-STEP_DEFINITIONS = step_definitions_from_phrases(PHRASES, "features/steps/library.py")
 
-TESTER_FEATURE = """@team
+TESTER_FEATURE = """@team @TEST_SMH-1
 Feature: A tester's MP105 check
   Our adapter's own scenarios.
 
@@ -83,7 +82,7 @@ BROKEN_FEATURE = "Feature: Broken\n  Scenario: half written\n    Given the DSP a
 
 @dataclass
 class Pack:
-    """One run's evidence and the three formats written from it."""
+    """One run's --out folder: its evidence and the formats written from it."""
 
     evidence: dict[str, Any]
     out: Path
@@ -99,15 +98,9 @@ class Pack:
 
 
 def _pack(paths: list[Path], out: Path) -> Pack:
-    main(["features", *map(str, paths), "--out", str(out / "run")])
-    evidence = json.loads((out / "run" / "evidence.json").read_text())
-    sources = read_sources(evidence, ROOT)
-    formats = out / "formats"
-    write_cucumber_json(formats, evidence, sources)
-    write_messages(formats, evidence, sources, STEP_DEFINITIONS)
-    write_junit(formats, evidence)
-    return Pack(evidence, formats, json.loads((formats / "cucumber.json").read_text()),
-                read_messages(formats / "messages.ndjson"))
+    main(["features", *map(str, paths), "--out", str(out)])
+    evidence = json.loads((out / "evidence.json").read_text())
+    return Pack(evidence, out, json.loads((out / "cucumber.json").read_text()), read_messages(out / "messages.ndjson"))
 
 
 @pytest.fixture(scope="module")
@@ -201,17 +194,32 @@ def test_cucumber_json_expands_outline_rows_and_keeps_undefined_skipped_and_unru
     assert "does not parse" in unrunnable["before"][0]["result"]["error_message"]
 
 
-def test_cucumber_json_embeds_each_duis_message_as_base64_xml(golden):
+def test_cucumber_json_embeds_each_duis_message_as_base64_xml_on_the_step_that_sent_it(golden):
     record = next(r for r in golden.evidence["scenarios"] if r["status"] == "passed")
     element = by_name(golden)[record["name"]]
-    (hook,) = element["after"]
-    assert hook["result"]["status"] == "passed"
-    embedded = [base64.b64decode(e["data"]).decode("utf-8") for e in hook["embeddings"]]
-    assert embedded == [m["xml"] for m in record["messages"] if m.get("xml")]
-    assert {e["mime_type"] for e in hook["embeddings"]} == {"application/xml"}
+    assert "after" not in element  # every message was sent by a step: no evidence hook is needed
+    steps = element["steps"]  # the scenario's own steps: the golden Background sends nothing
+    background = len(record["steps"]) - len(steps)
+    embedded = [(i + background, base64.b64decode(e["data"]).decode("utf-8"))
+                for i, s in enumerate(steps) for e in s.get("embeddings", [])]
+    assert embedded == [(m["step"], m["xml"]) for m in record["messages"] if m.get("xml")]
+    sent = steps[record["steps"].index(next(s for s in record["steps"] if "SR 11.2" in s["text"])) - background]
+    assert {e["mime_type"] for e in sent["embeddings"]} == {"application/xml"}
     numbered = [(n, m) for n, m in enumerate(record["messages"], 1) if m.get("xml")]  # its place in the trace
-    assert [e["name"] for e in hook["embeddings"]][:2] == [f"{n:03d}-{m['kind']}-{m['srv'] or m['code']}-E1.xml"
-                                                           for n, m in numbered[:2]]
+    names = [e["name"] for s in steps for e in s.get("embeddings", [])]
+    assert names[:2] == [f"{n:03d}-{m['kind']}-{m['srv'] or m['code']}-E1.xml" for n, m in numbered[:2]]
+
+
+def test_cucumber_json_gives_each_step_its_duration_and_definition_and_each_scenario_its_start(golden):
+    record = next(r for r in golden.evidence["scenarios"] if r["status"] == "passed")
+    element = by_name(golden)[record["name"]]
+    assert element["start_timestamp"] == record["started"]
+    own = record["steps"][-len(element["steps"]):]
+    assert [s["result"]["duration"] for s in element["steps"]] == [round(s["duration_s"] * 1e9) for s in own]
+    assert [s["match"]["location"] for s in element["steps"]] == [f"{s['match']['uri']}:{s['match']['line']}"
+                                                                 for s in own]
+    skipped = by_name(golden)["Skipped on purpose"]
+    assert all("duration" not in s["result"] for s in skipped["steps"])  # a step that never ran took no time
 
 
 @needs_node
@@ -247,10 +255,29 @@ def test_messages_report_each_step_result_and_attach_the_duis_xml(golden):
     assert (meta["protocolVersion"], meta["implementation"]["name"]) == (PROTOCOL_VERSION, "sm-harness")
 
 
-def test_a_step_that_ran_without_a_known_step_definition_is_an_error_not_a_guess(golden):
-    sources = read_sources(golden.evidence, ROOT)
+def test_messages_name_each_steps_definition_by_file_and_line_and_time_each_step(golden):
+    definitions = {e["stepDefinition"]["id"]: e["stepDefinition"] for e in golden.messages if "stepDefinition" in e}
+    where = {(d["sourceReference"].get("uri"), d["sourceReference"].get("location", {}).get("line"))
+             for d in definitions.values()}
+    assert len(where) == len(definitions)  # each definition once, however many steps use it
+    for uri, line in where:
+        assert (ROOT / uri).read_text().splitlines()[line - 1].lstrip().startswith("@step(")
+    record = next(r for r in golden.evidence["scenarios"] if r["status"] == "passed")
+    started = next(e["testCaseStarted"] for e in golden.messages if "testCaseStarted" in e)
+    assert started["timestamp"]["seconds"] == int(datetime.fromisoformat(record["started"]).timestamp())
+    finished = [e["testStepFinished"] for e in golden.messages if "testStepFinished" in e]
+    first = [f["testStepResult"]["duration"] for f in finished if f["testCaseStartedId"] == started["id"]]
+    assert [d["seconds"] * 1e9 + d["nanos"] for d in first] == [pytest.approx(s["duration_s"] * 1e9, abs=1)
+                                                               for s in record["steps"]]
+
+
+def test_evidence_without_step_matches_needs_the_step_definitions_never_a_guess(golden):
+    evidence = json.loads(json.dumps(golden.evidence))
+    for record in evidence["scenarios"]:  # evidence of schema 1: no step says where it is defined
+        for step in record["steps"]:
+            del step["match"]
     with pytest.raises(EvidenceMismatch, match="no step definition given matches"):
-        cucumber_messages(golden.evidence, sources, step_definitions=[])
+        cucumber_messages(evidence, read_sources(evidence), step_definitions=[])
 
 
 @needs_node
@@ -289,11 +316,12 @@ def test_junit_is_valid_junit_and_carries_xrays_properties(tester):
     cases = {c["@name"]: c for s in schema.to_dict(str(tester.junit))["testsuite"] for c in s["testcase"]}
     properties = {name: {p["@name"]: p["@value"] for p in case.get("properties", {}).get("property", [])}
                   for name, case in cases.items()}
-    assert properties["11.2 under mp105 answers I0"] == {
+    assert properties["11.2 under mp105 answers I0"] == {  # its own key wins over the Feature's TEST_SMH-1
         "test_key": "SMH-11", "requirements": "R-112-2,Req-1",
-        "tags": "R-112-2,Req-1,XRAY-SMH-11,smoke,team"}
+        "tags": "R-112-2,Req-1,TEST_SMH-1,XRAY-SMH-11,smoke,team"}
     assert properties["A step the library does not know in the middle"] == {
-        "test_key": "SMH-7", "requirements": "SMH-2", "tags": "REQ_SMH-2,TEST_SMH-7,team"}
+        "test_key": "SMH-7", "requirements": "SMH-2", "tags": "REQ_SMH-2,TEST_SMH-1,TEST_SMH-7,team"}
+    assert properties["A first step the library does not know"]["test_key"] == "SMH-1"  # the Feature's
     assert cases["A step the library does not know in the middle"]["error"]["@type"] == "undefined step"
     assert cases["Skipped inside a rule"]["skipped"]["@message"] == "tagged @skip"
     assert "does not parse" in cases["(feature file cannot be run)"]["error"]["@message"]
@@ -306,18 +334,38 @@ def test_xray_properties_follow_the_tag_conventions():
                                        ("tags", "R-VER-2,Req-2,TEST_ABC-123,REQ_ABC-7,smoke")]
     two_keys = {"tags": ["TEST_ABC-1", "XRAY-ABC-2"], "rules": [], "requirements": []}
     assert [name for name, _ in xray_properties(two_keys)] == ["tags"]  # which Test it is would be a guess
+    inherited = {"tags": ["TEST_ABC-1", "TEST_ABC-2"], "scenario_tags": ["TEST_ABC-2"], "rules": [], "requirements": []}
+    assert xray_properties(inherited)[0] == ("test_key", "ABC-2")  # the scenario's own over its Feature's
+    two_own = {**inherited, "scenario_tags": ["TEST_ABC-1", "TEST_ABC-2"]}
+    assert [name for name, _ in xray_properties(two_own)] == ["tags"]
     assert xray_properties({"tags": [], "rules": [], "requirements": []}) == []
 
 
 # --- all four agree ----------------------------------------------------------------------------------
 
 
-def test_the_counts_agree_across_evidence_cucumber_json_messages_and_junit(pack):
+def test_the_counts_agree_across_evidence_html_junit_cucumber_json_and_messages(pack):
     summary = {k: pack.evidence["summary"][k] for k in ("passed", "failed", "skipped", "errored", "total")}
     assert count_cucumber_json(pack.cucumber) == summary
     assert count_messages(pack.messages) == summary
     assert junit_counts(pack.junit) == summary
-    assert check_counts(pack.evidence, pack.junit).agree
+    check = pack_counts(pack.out, pack.evidence)
+    assert check.agree and set(check.sources) == {"scenarios", "summary", "junit.xml", "cucumber.json",
+                                                  "messages.ndjson", "evidence.html"}
+    html = (pack.out / "evidence.html").read_text()
+    assert "These counts agree across <b>scenarios</b>, <b>summary</b>, <b>junit.xml</b>, <b>cucumber.json</b>, " \
+           "<b>messages.ndjson</b>" in html
+
+
+def test_a_disagreeing_output_is_named_in_one_line(golden, tmp_path):
+    for name in ("evidence.json", "junit.xml", "cucumber.json", "messages.ndjson", "evidence.html"):
+        (tmp_path / name).write_bytes((golden.out / name).read_bytes())
+    features = json.loads((tmp_path / "cucumber.json").read_text())
+    features[0]["elements"] = [e for e in features[0]["elements"] if e.get("name") != "Skipped on purpose"]
+    (tmp_path / "cucumber.json").write_text(json.dumps(features))
+    check = pack_counts(tmp_path, golden.evidence)
+    assert check.problems == ["cucumber.json says 0 skipped, the scenario list has 1",
+                              "cucumber.json says 2 total, the scenario list has 3"]
 
 
 @needs_node
@@ -328,6 +376,7 @@ def test_the_built_in_suite_passes_every_check(builtin):
     assert run_node("validate_messages.mjs", builtin.out / "messages.ndjson")["envelopes"] == len(builtin.messages)
     assert count_cucumber_json(builtin.cucumber) == count_messages(builtin.messages) == summary
     assert junit_counts(builtin.junit) == summary
+    assert pack_counts(builtin.out, builtin.evidence).agree
     xmlschema.XMLSchema(str(FIXTURES / "junit_xray.xsd")).validate(str(builtin.junit))
 
 
@@ -336,6 +385,7 @@ def test_a_feature_file_edited_since_the_run_is_refused(golden, tmp_path):
     copy = tmp_path / "golden.feature"
     copy.write_text(GOLDEN_FEATURE.read_text() + "\n# edited\n")
     evidence["manifest"]["features"][0]["path"] = str(copy)
+    del evidence["manifest"]["features"][0]["text"]  # evidence of schema 1 names the file, not its text
     with pytest.raises(EvidenceMismatch, match="changed since the run"):
         read_sources(evidence)
 
@@ -344,9 +394,10 @@ def test_a_step_the_collector_left_running_is_reported_failed(golden):
     evidence = json.loads(json.dumps(golden.evidence))
     record = next(r for r in evidence["scenarios"] if r["status"] == "failed")
     record["steps"][-1]["status"] = "running"  # what a step leaves when it ends on an exception pytest-bdd misses
-    sources = read_sources(evidence, ROOT)
+    sources = read_sources(evidence)
     element = next(e for f in cucumber_json(evidence, sources) for e in f["elements"] if e["name"] == record["name"])
-    assert element["steps"][-1]["result"] == {"status": "failed", "error_message": record["failure"]}
+    result = element["steps"][-1]["result"]
+    assert (result["status"], result["error_message"]) == ("failed", record["failure"])
 
 
 def test_the_npm_tools_are_pinned_by_the_lockfile_and_the_protocol_version_follows_them():

@@ -66,5 +66,5 @@ def test_the_fixtures_follow_the_evidence_contract(evidence, hostile_evidence):
             for message in scenario["messages"]:
                 assert message["kind"] in TRACE_KINDS
                 assert set(message) - {"xml"} == {"time", "kind", "srv", "device_id", "user", "code", "details",
-                                                  "device", "user_alias"}
+                                                  "device", "user_alias", "step"}
     assert (FIXTURES / "junit_small.xml").is_file()

@@ -1,0 +1,60 @@
+"""The evidence pack: every file of a `sm-harness features --out` folder, written together from evidence.json.
+
+    check = write_pack(folder, evidence, step_definitions)   # folder already holds evidence.json
+
+| File | For |
+|---|---|
+| `evidence.json` | the run itself (the collector's records and the manifest, feature texts included) |
+| `junit.xml` | any JUnit reader; Jira Xray reads its `test_key`/`requirements`/`tags` properties |
+| `cucumber.json` | Xray, Zephyr Scale and TestRail's Cucumber importers |
+| `messages.ndjson` | Cucumber's own reporters (the HTML formatter and others) |
+| `evidence.html` | the release board: counts, traceability matrix, every scenario |
+
+Everything but evidence.json is written from it, so all five count the same scenarios; `pack_counts`
+reads each back and says where they differ (evidence.html shows the check it was written with, and
+`write_pack` checks the page too once it is written).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from reports.counts import CountCheck, Counts, check_counts, html_counts
+from reports.cucumber_json import CUCUMBER_JSON, count_cucumber_json, write_cucumber_json
+from reports.cucumber_messages import MESSAGES_NDJSON, StepDefinition, count_messages, read_messages, write_messages
+from reports.evidence_html import EVIDENCE_HTML, write_evidence
+from reports.gherkin_source import read_sources
+from reports.junit_xml import JUNIT_XML, write_junit
+
+EVIDENCE_JSON = "evidence.json"
+PACK_FILES = (EVIDENCE_JSON, JUNIT_XML, CUCUMBER_JSON, MESSAGES_NDJSON, EVIDENCE_HTML)
+
+
+def write_pack(folder: Path | str, evidence: Mapping[str, Any], step_definitions: Sequence[StepDefinition] = (),
+               *, rules_path: Path | str | None = None) -> CountCheck:
+    """Write junit.xml, cucumber.json, messages.ndjson and evidence.html beside the evidence; return the
+    check of all five files' counts. The feature texts come from the manifest (no file is read).
+
+    Raises `reports.gherkin_source.EvidenceMismatch` when the evidence and its feature texts disagree."""
+    folder = Path(folder)
+    sources = read_sources(evidence)
+    write_junit(folder, evidence)
+    write_cucumber_json(folder, evidence, sources)
+    write_messages(folder, evidence, sources, step_definitions)
+    write_evidence(folder, evidence, rules_path, counts=pack_counts(folder, evidence, with_html=False))
+    return pack_counts(folder, evidence)
+
+
+def pack_counts(folder: Path | str, evidence: Mapping[str, Any], *, with_html: bool = True) -> CountCheck:
+    """The counts of every output present in `folder` against evidence.json's scenario list."""
+    folder = Path(folder)
+    others: dict[str, Counts] = {}
+    if (folder / CUCUMBER_JSON).is_file():
+        others[CUCUMBER_JSON] = count_cucumber_json(json.loads((folder / CUCUMBER_JSON).read_text(encoding="utf-8")))
+    if (folder / MESSAGES_NDJSON).is_file():
+        others[MESSAGES_NDJSON] = count_messages(read_messages(folder / MESSAGES_NDJSON))
+    if with_html and (folder / EVIDENCE_HTML).is_file():
+        others[EVIDENCE_HTML] = html_counts(folder / EVIDENCE_HTML)
+    return check_counts(evidence, folder / JUNIT_XML, others)
