@@ -17,6 +17,10 @@ file is added; (3) each `testcase` carries Xray's properties:
   its own (Xray then reports them into one Test); two keys at the same level give none (it would be a
   guess), and both stay in `tags`.
 
+And TestRail's: `test_id`, the TestRail case (`C42`) when a `@C42` tag names exactly one (TestRail's own
+Cucumber convention, the same precedence as `test_key`), which its CLI reads with
+`trcli parse_junit --case-matcher property`.
+
 The layout is the common JUnit one (Jenkins' junit-10 schema: testsuites > testsuite > testcase with
 failure, error, skipped, system-out) plus Xray's `properties` inside a `testcase`, which JUnit consumers
 that do not know it ignore. Each testsuite (one per feature file) declares its totals and the run's
@@ -36,6 +40,7 @@ JUNIT_XML = "junit.xml"
 SUITES_NAME = "sm-harness features"
 TEST_KEY_TAG = re.compile(r"^(?:TEST_|XRAY-)(?P<key>[A-Z][A-Z0-9_]*-\d+)$")
 JIRA_REQUIREMENT_TAG = re.compile(r"^REQ_(?P<key>[A-Z][A-Z0-9_]*-\d+)$")
+TESTRAIL_CASE_TAG = re.compile(r"^(?P<key>C\d+)$")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
 MANIFEST_PROPERTIES = ("tool_version", "git_commit", "seed", "tags", "started", "finished")
 
@@ -57,8 +62,16 @@ def xray_properties(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     return properties
 
 
-def _test_keys(tags: Sequence[str]) -> list[str]:
-    return sorted({m["key"] for t in tags if (m := TEST_KEY_TAG.match(t))})
+def testrail_properties(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """[("test_id", "C42")] for a scenario a `@C42` tag names (its own tag over an inherited one), else []."""
+    tags = [str(t).lstrip("@") for t in record.get("tags", [])]
+    own = [str(t).lstrip("@") for t in record.get("scenario_tags", [])]
+    cases = _test_keys(own, TESTRAIL_CASE_TAG) or _test_keys(tags, TESTRAIL_CASE_TAG)
+    return [("test_id", cases[0])] if len(cases) == 1 else []
+
+
+def _test_keys(tags: Sequence[str], pattern: re.Pattern[str] = TEST_KEY_TAG) -> list[str]:
+    return sorted({m["key"] for t in tags if (m := pattern.match(t))})
 
 
 def junit_xml(evidence: Mapping[str, Any]) -> str:
@@ -113,7 +126,7 @@ def _case(uri: str, record: Mapping[str, Any], names: dict[str, int]) -> Element
         name = f"{name} #{names[name]}"
     case = ElementTree.Element("testcase", {"classname": _text(classname(uri)), "name": _text(name),
                                             "time": _seconds(float(record.get("duration_s") or 0.0))})
-    properties = xray_properties(record)
+    properties = xray_properties(record) + testrail_properties(record)
     if properties:
         _properties(case, properties)
     status, failure = record.get("status"), record.get("failure")

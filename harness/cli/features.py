@@ -13,7 +13,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="feature files or folders (default: the built-in suite)")
     parser.add_argument("--tags", metavar="EXPRESSION", help='run only matching scenarios, e.g. "@R-VER-2 and not @legacy"')
-    parser.add_argument("--out", metavar="DIR", help="write junit.xml, evidence.json and evidence.html here")
+    parser.add_argument("--out", metavar="DIR", help="write the evidence pack here: evidence.json, evidence.html, junit.xml, "
+                        "cucumber.json, messages.ndjson")
     parser.add_argument("--seed", type=int, default=0, help="seed for the aliases' EUI-64s (default 0)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
     parser.set_defaults(func=run_command)

@@ -5,7 +5,7 @@
 1. The headline study: the three rule sets compared across lost 11.3 responses
    (`scenarios/rulesets-vs-loss.toml`) -> DIR/whatif/ (summary.json, replications.csv, report.html).
 2. The evidence suite: every built-in Gherkin scenario -> DIR/evidence/ (evidence.html, evidence.json,
-   junit.xml).
+   junit.xml, cucumber.json, messages.ndjson).
 
 Exit code 0 only if both succeed and every scenario passed.
 """

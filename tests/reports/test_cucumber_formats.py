@@ -63,6 +63,7 @@ Feature: A tester's MP105 check
     When the meter is hit with a hammer
     Then the response code is "I0"
 
+  @C42
   Scenario: A first step the library does not know
     Given a step nobody wrote
     Then the response code is "I0"
@@ -187,7 +188,7 @@ def test_cucumber_json_expands_outline_rows_and_keeps_undefined_skipped_and_unru
     assert statuses(first) == ["undefined", "skipped"]
     in_rule = scenarios["Skipped inside a rule"]
     background = next(f for f in tester.cucumber if f["name"] == "A tester's MP105 check")["elements"][-2]
-    assert [s["line"] for s in background["steps"]] == [6, 38]  # the Feature's and the Rule's Background
+    assert [s["line"] for s in background["steps"]] == [6, 39]  # the Feature's and the Rule's Background
     assert statuses(in_rule) == ["skipped", "skipped"]
     unrunnable = scenarios["(feature file cannot be run)"]
     assert unrunnable["steps"] == [] and unrunnable["before"][0]["result"]["status"] == "failed"
@@ -321,7 +322,8 @@ def test_junit_is_valid_junit_and_carries_xrays_properties(tester):
         "tags": "R-112-2,Req-1,TEST_SMH-1,XRAY-SMH-11,smoke,team"}
     assert properties["A step the library does not know in the middle"] == {
         "test_key": "SMH-7", "requirements": "SMH-2", "tags": "REQ_SMH-2,TEST_SMH-1,TEST_SMH-7,team"}
-    assert properties["A first step the library does not know"]["test_key"] == "SMH-1"  # the Feature's
+    assert properties["A first step the library does not know"] == {  # the Feature's Xray key; a TestRail case
+        "test_key": "SMH-1", "tags": "C42,TEST_SMH-1,team", "test_id": "C42"}
     assert cases["A step the library does not know in the middle"]["error"]["@type"] == "undefined step"
     assert cases["Skipped inside a rule"]["skipped"]["@message"] == "tagged @skip"
     assert "does not parse" in cases["(feature file cannot be run)"]["error"]["@message"]
