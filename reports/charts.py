@@ -156,6 +156,51 @@ def histogram(edges: Sequence[float], counts: Sequence[float], *, xlabel: str, c
     return to_svg(fig, chart_id, title)
 
 
+# Each SRV looks the same in every panel and every report; hatches tell the layers apart in greyscale.
+SRV_STYLE = {"11.1": 2, "11.3": 1, "11.2": 3, "8.2": 5, "2.2": 6}
+AREA_HATCHES = ("", "///", "...", "\\\\\\", "xxx", "++", "ooo")
+
+
+def stacked_hours(
+    panels: Sequence[tuple[str, dict[str, Sequence[float]]]], *, ylabel: str, chart_id: str, title: str
+) -> str:
+    """Requests per hour stacked by SRV, one panel per point (a shared y axis, so panels compare), as
+    an SVG string. Each value is an hour's bin [h, h + 1), drawn as a step."""
+    fig = Figure(figsize=(min(4.6 * len(panels) + 1.4, 15.0), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(panels), squeeze=False, sharey=True)[0]
+    for ax, (panel_title, layers) in zip(axes, panels):
+        hours = max((len(v) for v in layers.values()), default=0)
+        edges = list(range(hours + 1))
+        base = [0.0] * hours
+        for position, (srv, values) in enumerate(layers.items()):
+            k = SRV_STYLE.get(srv, position % len(COLOURS))
+            top = [b + v for b, v in zip(base, values)]
+            ax.fill_between(edges, base + base[-1:], top + top[-1:], step="post", facecolor=COLOURS[k], alpha=0.55,
+                            edgecolor=COLOURS[k], hatch=AREA_HATCHES[k % len(AREA_HATCHES)], linewidth=0.6,
+                            label=f"SR {_text(srv)}")
+            base = top
+        if hours:
+            peak = max(range(hours), key=lambda h: (base[h], -h))
+            ax.annotate(f"peak: hour {peak}, {base[peak]:,.0f}", (peak + 0.5, base[peak]), xytext=(8, -2),
+                        textcoords="offset points", fontsize=8, va="top")
+            ax.set_xlim(0, hours)
+        ax.set_title(_text(panel_title), fontsize=10)
+        ax.set_xlabel("hours from the start")
+        ax.grid(True, color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_ylim(bottom=0)
+    axes[0].set_ylabel(ylabel)
+    handles, labels = axes[0].get_legend_handles_labels()
+    seen = dict(zip(labels, handles))
+    for ax in axes[1:]:  # a layer missing from the first panel still gets its legend entry
+        for handle, text in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(text, handle)
+    if seen:
+        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=min(len(seen), 6), frameon=False,
+                   fontsize=9)
+    return to_svg(fig, chart_id, title)
+
+
 def _text(label: str) -> str:
     """A label from a scenario file drawn as it is written: '$' would start matplotlib's mathtext."""
     return label.replace("$", r"\$")

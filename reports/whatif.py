@@ -16,6 +16,7 @@ from typing import Any
 from reports import charts
 from reports.render import format_number, render, write_atomically
 from reports.whatif_comparisons import comparisons_view
+from reports.whatif_traffic import traffic_chart
 from reports import whatif_metrics
 from reports.whatif_metrics import CORE, METRICS, SHORT
 from reports.whatif_format import (
@@ -146,13 +147,23 @@ def whatif_view(summary: Any, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
         "modelling_decisions": sorted(((summary.get("modelling_decisions") if isinstance(summary, Mapping) else None)
                                        or first.get("modelling_decisions") or {}).items()),
         "results": _results_view(table),
-        "charts": _sweep_charts(points, table) if sweep else _single_charts(first, rows),
+        "charts": (_sweep_charts(points, table) if sweep else _single_charts(first, rows))
+        + _optional(traffic_chart(points, _headline_values(summary), lambda p: series_label(p, table["series_by"]))),
         "counters": _counters(points, table, "alerts") + _counters(points, table, "responses"),
         "performance": _performance(points, table),
         "replications": _replication_rows(rows) if not sweep else None,
         "replication_count": len(rows),
     }
     return view
+
+
+def _headline_values(summary: Any) -> Mapping[str, Any]:
+    compare = summary.get("compare") if isinstance(summary, Mapping) else None
+    return (compare or {}).get("headline") or {}
+
+
+def _optional(chart: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return [chart] if chart else []
 
 
 def _scenario_rows(points, table) -> list[tuple[str, str]]:

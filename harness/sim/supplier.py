@@ -28,6 +28,7 @@ from dsp import (
 )
 from dsp.identities import DCC_ACCESS_CONTROL_BROKER as DCC
 from harness.sim.simpy_adapter import Call
+from harness.sim.traffic import Traffic
 from harness.sim.world import Exchange, World
 
 # R-SU-1: the supplier updates every device whose firmware 11.3 activates (ESME, GSME, CHF, HCALCS)
@@ -67,8 +68,10 @@ class Policy:
 class Supplier:
     """One supplier (IS and GS) running a campaign and its recovery rounds over the fleet."""
 
-    def __init__(self, world: World, fleet: Fleet, policy: Policy) -> None:
+    def __init__(self, world: World, fleet: Fleet, policy: Policy, traffic: Traffic | None = None) -> None:
         self.world = world
+        self.traffic = traffic  # the study's traffic profile, when it keeps one
+        self.requests = 0  # every SR this supplier submitted
         self.fleet = fleet
         self.policy = policy
         self.jobs: deque[tuple[int, str]] = deque()
@@ -112,6 +115,7 @@ class Supplier:
         for user, devices in by_user.items():
             for i in range(0, len(devices), page):
                 chunk = tuple(devices[i : i + page])
+                self._counted("8.2")
                 exchange = world.submit(ServiceRequest("8.2", user, DCC, 8, device_list=chunk))
                 if exchange.code is _I0 and exchange.response is not None:
                     rows: tuple[InventoryRow, ...] = exchange.response.body  # type: ignore[assignment]  # 8.2's I0
@@ -141,6 +145,12 @@ class Supplier:
             self._round_finished()
 
     # --- requests -----------------------------------------------------------------------------------
+
+    def _counted(self, srv: str) -> None:
+        """One more request sent now (the traffic profile's count)."""
+        self.requests += 1
+        if self.traffic is not None:
+            self.traffic.count(srv, self.world.env.now)
 
     def hash_for(self, record: SmiRecord) -> bytes:
         """The target image's hash for the device's model (the CPL's, else derived)."""
@@ -212,6 +222,7 @@ class _Lane:
 
     def _send(self, request: ServiceRequest) -> bool:
         supplier = self.supplier
+        supplier._counted(request.srv)
         exchange = supplier.world.submit(request, self.heard, supplier.policy.retry_timeout)
         if exchange.code is _I99:
             self.waiting = exchange

@@ -16,6 +16,7 @@ from typing import Any
 from harness.study import shards as sharding
 from harness.study.metrics import histogram, restore_bin_edges, tally
 from harness.sim.supplier import Supplier
+from harness.sim.traffic import Traffic
 from harness.study.scenario import HOUR
 from harness.study.world_setup import build, policy_of
 
@@ -29,7 +30,8 @@ def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[st
     policy = policy_of(data)
     if data["shards"] > 1:  # the shard's share of the window keeps the fleet-wide pace
         policy = dataclasses.replace(policy, window=sharding.windows(data)[shard])
-    supplier = Supplier(world, fleet, policy)
+    traffic = Traffic(data["horizon_hours"] * HOUR)
+    supplier = Supplier(world, fleet, policy, traffic)
     for device_type, model, version in fleet.removed:
         world.remove_from_cpl(device_type, model, version)  # R-CPL-1 at time 0
     supplier.start()
@@ -49,6 +51,7 @@ def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[st
         "restore_histogram": histogram(restore_times, restore_bin_edges(data["horizon_hours"])),
         "restore_times": sharding.times_array(restore_times),
         "counts": dict(sorted(world.counts.items())),
+        "traffic": traffic.as_dict(),
         "firmware_updates": supplier.firmware_updates,
         "lost_messages": world.lost_messages,
         "wall_seconds": time.perf_counter() - started,

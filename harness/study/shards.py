@@ -57,6 +57,7 @@ def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Seq
         "metrics": metrics_of(tally, SortedUnion(restore_times)),
         "restore_histogram": [sum(c) for c in zip(*(s["restore_histogram"] for s in shards))],
         "counts": dict(sorted(counts.items())),
+        "traffic": merge_traffic([s.get("traffic", {}) for s in shards]),
         "service_requests": tally["service_requests"],
         "firmware_updates": sum(s["firmware_updates"] for s in shards),
         "lost_messages": sum(s["lost_messages"] for s in shards),
@@ -65,6 +66,16 @@ def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Seq
         "simulate_seconds": sum(s["simulate_seconds"] for s in shards),
         "peak_rss_mb": max(s["peak_rss_mb"] for s in shards),
     }
+
+
+def merge_traffic(parts: Sequence[dict[str, list[int]]]) -> dict[str, list[int]]:
+    """The shards' requests per hour by SRV, summed hour by hour (SRVs in first-seen order)."""
+    total: dict[str, list[int]] = {}
+    for part in parts:
+        for srv, counts in part.items():
+            have = total.get(srv)
+            total[srv] = list(counts) if have is None else [a + b for a, b in zip(have, counts)]
+    return total
 
 
 def times_array(times: Sequence[float]) -> array:

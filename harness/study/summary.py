@@ -12,6 +12,7 @@ from typing import Any
 from harness.study.comparisons import compare_block, comparisons
 from harness.study.metrics import ALERT_CODES, METRICS, restore_bin_edges, summarise
 from harness.study.study_plan import Study
+from harness.study.traffic_summary import traffic_per_hour
 from harness.study.world_setup import settings_of
 from reports.manifest import manifest as run_manifest
 
@@ -59,6 +60,7 @@ def _point_summary(study: Study, p: int, results: dict) -> dict[str, Any]:
                 "counts": [sum(c) for c in zip(*(run["restore_histogram"] for run in runs))],
             }
         },
+        "traffic_per_hour": traffic_per_hour(runs, data["horizon_hours"]),
     }
 
 
@@ -83,6 +85,7 @@ def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: flo
         "alerts": first["alerts"],
         "responses": first["responses"],
         "distributions": first["distributions"],
+        "traffic_per_hour": first["traffic_per_hour"],
         "sweep": {k: list(v) for k, v in study.scenario.sweep},
         "points": points,
         "compare": compare_block(study),

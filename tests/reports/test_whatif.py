@@ -64,3 +64,31 @@ def test_the_report_prints_cleanly(summary):
     html = render_report(summary, [])
     assert "@media print" in html and "@page { size: A4" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def _real_sweep() -> dict:
+    """The golden tiny sweep's summary.json: a real `sm-harness run` output (tests/golden)."""
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).resolve().parents[1] / "golden" / "expected" / "summary.json").read_text())
+
+
+def test_the_report_leads_with_the_paired_differences_against_the_baseline():
+    html = render_report(_real_sweep(), [])
+    lead = html.index('<div class="verdict ok headline"')
+    assert html.index("mp105 against legacy: ", lead) < html.index('id="scenario"')
+    assert "pp left Suspended [" in html
+    assert html.index('id="differences"') < html.index('id="scenario"') < html.index('id="results"')
+    assert "Paired differences against ruleset = legacy" in html and "variance ÷" in html
+
+
+def test_the_traffic_profile_is_a_stacked_chart_per_point_with_its_peak_and_every_hour_in_a_table():
+    summary = _real_sweep()
+    html = render_report(summary, [])
+    assert 'id="chart-traffic"' in html and html.count("<svg ") == 5
+    for point in summary["points"]:
+        peak = point["traffic_per_hour"]["peak"]
+        assert f"<td class=\"num\">{peak['hour']}</td>" in html
+    assert "Requests in every hour (120 hours)" in html
+    assert html.count("<tr><td>119</td>") == 1  # the last hour's row of the hourly table
