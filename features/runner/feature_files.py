@@ -25,11 +25,17 @@ def check_feature_file(path: str, display: str | None = None) -> None:
     """
     shown = display or path
     try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FeatureFileError(f"{shown}: cannot be read: {error}") from None
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        raise FeatureFileError(f"{shown}:1: the file is empty: a feature file starts with 'Feature:' and holds scenarios")
+    try:
         feature = FeatureParser(os.path.dirname(path), os.path.basename(path)).parse()
     except GherkinParseError as error:
         raise FeatureFileError(f"{shown}:{error.line}: does not parse: {error.message} ({error.line_content.strip()!r})") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise FeatureFileError(f"{shown}: cannot be read: {error}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:  # pytest-bdd's reader on a shape it did not expect
+        raise FeatureFileError(f"{shown}:1: does not parse: {type(error).__name__} {error}") from None
     if not feature.scenarios:
         raise FeatureFileError(f"{shown}:{feature.line_number}: the feature has no scenarios")
     for scenario in feature.scenarios.values():
@@ -38,7 +44,6 @@ def check_feature_file(path: str, display: str | None = None) -> None:
             if twice:
                 raise FeatureFileError(f"{shown}:{examples.line_number}: the Examples table names column "
                                        f"{twice[0]!r} twice; each column needs its own name")
-    text = Path(path).read_text(encoding="utf-8")
     names: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
         m = _SCENARIO_LINE.match(line)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import features
 from dsp.errors import DomainError
-from features.steps.tags import parse_tag_expression
+from features.steps.tags import parse_tag_expression, quote_expression
 from reports.evidence_pack import PACK_FILES, write_pack
 from reports.gherkin_source import EvidenceMismatch
 
@@ -115,7 +115,7 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
     if tags is not None:
         parse_tag_expression(tags)  # a malformed expression is bad input, before anything runs
     files = feature_files(paths)
-    out_dir = Path(out).resolve() if out else None
+    out_dir = writable_folder(out) if out else None
     with tempfile.TemporaryDirectory(prefix="sm-features-") as work:
         work_dir = Path(work)
         # written here first, moved to --out together only when the run is whole: never a new junit.xml
@@ -141,7 +141,7 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
         else:
             evidence = None
         if evidence is not None and evidence["summary"]["total"] == 0:
-            raise DomainError(f"no scenario matches --tags {tags!r}" if tags else "no scenarios to run")
+            raise DomainError(f"no scenario matches --tags {quote_expression(tags)}" if tags else "no scenarios to run")
         problems: list[str] = []
         if evidence is not None and out_dir is not None:
             try:
@@ -150,7 +150,10 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
                 output += f"\nthe evidence formats could not be written: {error}"
                 evidence = None
             else:
-                _publish(evidence_dir, out_dir)
+                try:
+                    _publish(evidence_dir, out_dir)
+                except OSError as error:
+                    raise DomainError(f"--out {out}: cannot write {error.filename or out_dir}: {error.strerror or error}") from None
     seconds = time.monotonic() - started
     if evidence is None:
         return FeaturesResult(EXIT_INTERNAL, None, output, out_dir, seconds)
@@ -190,13 +193,35 @@ def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, se
     return run_file
 
 
+def writable_folder(out: str) -> Path:
+    """--out as an absolute folder the evidence can be written to, checked before anything runs."""
+    folder = Path(out).expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise DomainError(f"--out {out}: is a file, not a folder")
+    parent = next(p for p in (folder, *folder.parents) if p.exists())
+    if not parent.is_dir():
+        raise DomainError(f"--out {out}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise DomainError(f"--out {out}: cannot write in {parent}: permission denied or a read-only file system")
+    return folder
+
+
 def _publish(done: Path, out_dir: Path) -> None:
     """Move the run's evidence into --out; a file of the pack this run did not write is removed, not left
-    stale. Every file is copied beside its target first, then each renamed into place."""
+    stale. Every file is copied beside its target first, then each renamed into place; a failed copy (a
+    full disk) leaves none of the new files and the old ones untouched."""
+    created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in PACK_FILES:
-        if (done / name).exists():
-            shutil.copyfile(done / name, out_dir / f".{name}.tmp")
+    try:
+        for name in PACK_FILES:
+            if (done / name).exists():
+                shutil.copyfile(done / name, out_dir / f".{name}.tmp")
+    except OSError:
+        for name in PACK_FILES:
+            (out_dir / f".{name}.tmp").unlink(missing_ok=True)
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
     for name in PACK_FILES:
         if (out_dir / f".{name}.tmp").exists():
             os.replace(out_dir / f".{name}.tmp", out_dir / name)

@@ -40,3 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sm-harness: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:  # the machine said no (a full disk, a read-only folder): one line, not a traceback
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"sm-harness: error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

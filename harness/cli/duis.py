@@ -60,11 +60,10 @@ def parse_file(args: argparse.Namespace) -> int:
     from dsp.duis.codec import describe
     from dsp.duis.errors import DuisError
 
-    raw = _read(args.file)
-    if raw is None:
-        print(f"sm-harness: error: {args.file}: cannot read the file", file=sys.stderr)
-        return EXIT_BAD_INPUT
     try:
+        raw = _read(args.file)
+        if raw is None:
+            raise DuisError(f"{args.file}: cannot read the file")
         facts = describe(raw, source=args.file, max_bytes=MAX_FILE_BYTES)
     except DuisError as error:
         print(f"sm-harness: error: {error}", file=sys.stderr)
@@ -74,12 +73,14 @@ def parse_file(args: argparse.Namespace) -> int:
 
 
 def _read(name: str) -> bytes | None:
+    """The file's bytes; None if it cannot be read; DuisError if it is over the limit (before reading it)."""
+    from dsp.duis.errors import DuisError
+
     path = Path(name)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            from dsp.duis.errors import DuisError
-
-            raise DuisError(f"{name}: file is over the {MAX_FILE_BYTES}-byte limit")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DuisError(f"{name}: the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte (16 MiB) limit of a DUIS message")
         return path.read_bytes()
     except OSError:
         return None

@@ -21,7 +21,11 @@ def add_parser(commands) -> None:
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                      help="worker processes of the local pool (default: one per core); results do not depend on it")
     run.add_argument("--executor", choices=EXECUTORS, default="local", help="local process pool or a Dask cluster")
-    run.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster of two workers)")
+    run.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster of two workers)")
+    run.add_argument("--max-tasks", type=int, default=None, metavar="N",
+                     help="largest plan accepted: replications x sweep points x shards (default 1,000,000)")
+    run.add_argument("--max-memory", type=float, default=None, metavar="GB",
+                     help="memory the study may use (default: what the machine has available at the start)")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a scenario key, e.g. supplier.retry_11_3=0")
     run.add_argument("--sweep", action="append", default=[], metavar="KEY=v1,v2", help="sweep a key over values (repeatable: cross product)")
     run.add_argument("--out", help="output folder (default results/NAME)")
@@ -33,14 +37,17 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from harness.study import runner as replicate, scenario
+    from harness.study import capacity, runner as replicate, scenario
 
     overrides = dict(scenario.parse_assignment(a) for a in args.set)
     sweep = dict(scenario.parse_sweep(s) for s in args.sweep)
-    if args.replications is not None and args.replications < 1:
-        raise scenario.ScenarioError(f"--replications {args.replications}: must be >= 1")
+    _check_arguments(args)
     loaded = scenario.load(args.scenario, overrides, sweep)
+    capacity.check_tasks(loaded, args.replications, args.max_tasks or capacity.DEFAULT_MAX_TASKS)
     study = replicate.plan(loaded, replications=args.replications, seed=args.seed)
+    if args.executor == "local" or args.scheduler is None:  # a remote cluster's memory is its own
+        parallel = max(args.workers, 2) if args.executor == "dask" else args.workers
+        capacity.check_memory(study, parallel, None if args.max_memory is None else int(args.max_memory * capacity.GB))
     out = Path(args.out or Path("results") / study.scenario.name)
     console = Console(stderr=True, quiet=args.quiet)
     total = len(study.tasks())
@@ -58,6 +65,9 @@ def main(args: argparse.Namespace) -> int:
             progress.stop()
             done = int(progress.tasks[0].completed)
             unit = "replications" if total == len(study.datas) * study.replications else "shard tasks"
+            if not done:
+                print(f"sm-harness: interrupted: no {unit} had finished; nothing kept", file=sys.stderr)
+                return 130
             print(
                 f"sm-harness: interrupted: {done} of {total} {unit} kept in {out}.partial; "
                 f"run the same command again to resume",
@@ -68,6 +78,24 @@ def main(args: argparse.Namespace) -> int:
         # a log or pipe has no width: give the results table room rather than rich's 80 columns
         _table(Console() if sys.stdout.isatty() else Console(width=160), summary, out)
     return 0
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    """The command line's own numbers, refused in one line before the scenario is read."""
+    from harness.study.scenario import ScenarioError
+
+    if args.replications is not None and args.replications < 1:
+        raise ScenarioError(f"--replications {args.replications}: must be >= 1")
+    if args.workers < 1:
+        raise ScenarioError(f"--workers {args.workers}: must be >= 1")
+    if args.max_tasks is not None and args.max_tasks < 1:
+        raise ScenarioError(f"--max-tasks {args.max_tasks}: must be >= 1")
+    if args.max_memory is not None and not args.max_memory > 0:
+        raise ScenarioError(f"--max-memory {args.max_memory:g}: must be a number of GB > 0")
+    if args.scheduler is not None and args.executor != "dask":
+        raise ScenarioError(f"--scheduler {args.scheduler}: needs --executor dask")
+    if args.scheduler is not None and not args.scheduler.strip():
+        raise ScenarioError("--scheduler: empty address (expected e.g. tcp://host:8786)")
 
 
 _LABELS = {

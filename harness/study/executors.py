@@ -6,9 +6,11 @@ finishes; the caller orders and merges them, so results do not depend on the exe
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 from dsp.errors import DomainError
@@ -34,18 +36,41 @@ def run_tasks(tasks: Iterable[Task], done: Done, *, executor: str = "local", wor
 
 
 def _pool(tasks: list[Task], done: Done, workers: int) -> None:
+    """At most two tasks per worker in flight (a 200,000-task sweep is not submitted at once). The workers
+    ignore Ctrl-C; the caller hears it, and the workers are stopped, so an interrupt prints one line."""
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        pending = {pool.submit(run_shard, data, r, s): (p, r, s) for p, r, s, data in tasks}
+    queue = iter(tasks)
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context, initializer=_ignore_interrupts) as pool:
+        pending: dict[Future, tuple[int, int, int]] = {}
         try:
+            for point, replication, shard, data in itertools.islice(queue, 2 * workers):
+                pending[pool.submit(run_shard, data, replication, shard)] = (point, replication, shard)
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     done(*pending.pop(future), future.result())
+                    for point, replication, shard, data in itertools.islice(queue, 1):
+                        pending[pool.submit(run_shard, data, replication, shard)] = (point, replication, shard)
         except BaseException:
-            for future in pending:
-                future.cancel()
+            _stop_workers(pool)
             raise
+
+
+def _ignore_interrupts() -> None:
+    """A worker's initializer: Ctrl-C reaches the whole process group; only the parent acts on it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now rather than after their running tasks (a large world runs for minutes; its
+    work is redone on resume). Python 3.14 has terminate_workers(); before it, the pool's own list of
+    processes is the only handle on them."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:  # pragma: no cover - Python >= 3.14
+        terminate()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
 
 
 def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None) -> None:
@@ -55,7 +80,7 @@ def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None) ->
         raise DomainError("--executor dask needs the optional extra: pip install 'sm-harness[dask]'") from None
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = _connect(Client, scheduler)
     else:
         cluster = LocalCluster(
             n_workers=max(workers, 2), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
@@ -72,3 +97,15 @@ def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None) ->
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+SCHEDULER_TIMEOUT_S = 5
+
+
+def _connect(client: Any, scheduler: str) -> Any:
+    """A client of the Dask scheduler at `scheduler`, or one line saying why not within a few seconds."""
+    try:
+        return client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+    except (OSError, ValueError, TypeError) as error:  # unreachable or refused (OSError), malformed (ValueError)
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise DomainError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler: {reason}") from None

@@ -12,27 +12,47 @@ from array import array
 from pathlib import Path
 
 from dsp.errors import DomainError
+from harness.study.publish import NotAStudyOutput, recover, replaceable
 from harness.study.study_plan import Study
 
 
 class OutputFolderError(DomainError):
-    """--out names a folder the study must not replace."""
+    """--out names a folder the study must not replace, or one it cannot write."""
 
 
 def output_folder(out_dir: str | Path) -> Path:
     """The absolute output folder, refused before any work when replacing it at the end could destroy
     something that is not a study's output: the current folder or one above it, a file, or a folder
-    holding other things (a previous study's output, recognised by its summary.json, is replaced)."""
-    out = Path(os.path.abspath(out_dir))  # ".." and "." resolved lexically; a symlink is not followed
+    holding anything but exactly a previous study's output (harness/study/publish.py). A symbolic link
+    is followed: the folder it points to is the output (the link keeps pointing at it)."""
+    out = Path(os.path.abspath(out_dir))  # ".." and "." resolved lexically
+    if os.path.islink(out):
+        target = Path(os.path.realpath(out))
+        if not target.is_dir():
+            raise OutputFolderError(f"--out {out_dir}: is a symbolic link to {target}, which is not a folder")
+        out = target
     if out == Path(out.anchor) or Path.cwd() == out or out in Path.cwd().parents:
         raise OutputFolderError(f"--out {out_dir}: the output folder would replace the current folder or one above it")
     if out.exists() and not out.is_dir():
         raise OutputFolderError(f"--out {out_dir}: is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / "summary.json").is_file():
-        raise OutputFolderError(
-            f"--out {out_dir}: exists and is not a study's output (no summary.json): it would be replaced; choose another folder"
-        )
+    parent = next(p for p in out.parents if p.exists())  # where the output and its staging folder go
+    if not parent.is_dir():
+        raise OutputFolderError(f"--out {out_dir}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputFolderError(f"--out {out_dir}: cannot write in {parent}: permission denied or a read-only file system")
+    recover(out)
+    check_replaceable(out, out_dir)
     return out
+
+
+def check_replaceable(out: Path, shown: str | Path) -> None:
+    """Refuse (OutputFolderError) a folder that is not absent, empty, or exactly a previous study's output."""
+    try:
+        replaceable(out)
+    except NotAStudyOutput as why:
+        raise OutputFolderError(f"--out {shown}: exists and {why}; it would be replaced: move it or choose another folder") from None
+    except OSError as error:
+        raise OutputFolderError(f"--out {shown}: cannot be read: {error.strerror}") from None
 
 
 def resume(staging: Path, study: Study) -> tuple[dict[tuple[int, int], dict], dict[tuple[int, int], dict[int, dict]]]:
@@ -45,6 +65,8 @@ def resume(staging: Path, study: Study) -> tuple[dict[tuple[int, int], dict], di
             lines = (staging / "results.jsonl").read_text(encoding="utf-8").splitlines() if same else []
         except (OSError, ValueError, KeyError, TypeError):
             same = False
+        if not same and marker_missing(staging):
+            raise OutputFolderError(f"{staging}: is in the way of the study's staging folder and is not one: move it")
         if same:
             results: dict[tuple[int, int], dict] = {}
             parts: dict[tuple[int, int], dict[int, dict]] = {}
@@ -62,10 +84,15 @@ def resume(staging: Path, study: Study) -> tuple[dict[tuple[int, int], dict], di
             return results, {k: v for k, v in parts.items() if k not in results}
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    marker.write_text(json.dumps({"key": study.key, "scenario": study.scenario.path}))  # first: the folder is ours
     (staging / "shards").mkdir()
-    marker.write_text(json.dumps({"key": study.key, "scenario": study.scenario.path}))
     (staging / "results.jsonl").touch()
     return {}, {}
+
+
+def marker_missing(staging: Path) -> bool:
+    """A folder named like the staging folder that the study did not make (no study.json, not empty)."""
+    return not (staging / "study.json").is_file() and (not staging.is_dir() or any(staging.iterdir()))
 
 
 def times_file(staging: Path, point: int, replication: int, shard: int) -> Path:

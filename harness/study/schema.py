@@ -236,13 +236,20 @@ def validate(data: dict, path: str, text: str | None) -> dict:
     return out
 
 
+_LATENCY = {
+    "distribution": (str, lambda v: None if v in _DISTRIBUTIONS else f"must be one of {', '.join(_DISTRIBUTIONS)}", "fixed"),
+    "mean": (_NUM, _nonneg, 0.0),
+    "low": (_NUM, _nonneg, 0.0),
+    "high": (_NUM, _nonneg, 0.0),
+}
+
+
 def _latency(spec: Any, where: str, key: str) -> dict:
+    """A latency in seconds: a bare number is a fixed one; a table is {distribution, mean, low, high}.
+    Either way every key is filled in, so the world reads one shape."""
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):
-        return {"distribution": "fixed", "mean": float(_check(spec, (_NUM, _nonneg, None), where, key))}
-    schema = {
-        "distribution": (str, lambda v: None if v in _DISTRIBUTIONS else f"must be one of {', '.join(_DISTRIBUTIONS)}", "fixed"),
-        "mean": (_NUM, _nonneg, 0.0),
-        "low": (_NUM, _nonneg, 0.0),
-        "high": (_NUM, _nonneg, 0.0),
-    }
-    return _table(spec, schema, where, None, key)
+        spec = {"distribution": "fixed", "mean": spec}
+    out = _table(spec, _LATENCY, where, None, key)
+    if out["distribution"] == "uniform" and out["low"] > out["high"]:
+        raise ScenarioError(f"{where}: {key}: low ({out['low']:g}) must be at most high ({out['high']:g})")
+    return out
