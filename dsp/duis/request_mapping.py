@@ -57,23 +57,24 @@ class _Common(TypedDict):
 
 
 class NotInCatalogue(DuisError):
-    """The request is well formed, but its SRV is not one the DSP model serves (DUIS answers E11...)."""
+    """The request is well formed, but its SRV is not one of the DUIS request matrix."""
 
 
 def to_service_request(request: DuisRequest, roles: RoleResolver, clock: DuisClock | None = None) -> ServiceRequest:
     """The Service Request the DSP model takes for ``request``.
 
-    Raises :class:`NotInCatalogue` for an SRV the model does not serve and :class:`DuisError` for a
-    body that does not fit its SRV or a value the model cannot take (one line, saying where).
+    An SRV the model does not serve maps to its sender, target and named devices (what Table 22 needs).
+    Raises :class:`NotInCatalogue` for an SRV outside the DUIS request matrix and :class:`DuisError` for
+    a body that does not fit its SRV or a value the model cannot take (one line, saying where).
     """
     clock = clock or DuisClock()
     srv = request.service_reference_variant
-    if srv not in _BODY_OF:  # the DSP authorises every SRV of the matrix; these are the ones mapped here
+    if srv not in CATALOGUE:
         raise NotInCatalogue(
-            f"SRV {srv} is not in the catalogue: the DSP model serves {', '.join(sorted(SERVED, key=_srv_key))}"
+            f"SRV {srv} is not an SRV of the DUIS request matrix (the model serves {', '.join(sorted(SERVED, key=_srv_key))})"
         )
-    expected = _BODY_OF[srv]
-    if request.body_kind != expected:
+    expected = _BODY_OF.get(srv)  # the served SRVs' bodies; the XSD ties every other SRV to its body
+    if expected is not None and request.body_kind != expected:
         raise DuisError(f"SRV {srv} carries sr:{request.body_kind}, expected sr:{expected}")
     if request.service_reference != ".".join(srv.split(".")[:2]):
         raise DuisError(f"ServiceReference {request.service_reference} does not match ServiceReferenceVariant {srv}")
@@ -86,6 +87,11 @@ def to_service_request(request: DuisRequest, roles: RoleResolver, clock: DuisClo
         user=user, target=target, command_variant=request.command_variant, request_id=str(request.request_id)
     )
     body = request.body
+    if expected is None:
+        # An SRV the model does not serve: Table 22 needs the sender, the target and, for a Non-Device
+        # request, the devices it names (11.4 lists them as 11.1 does); the DSP answers it after a pass
+        named = tuple(eui64(d) for d in body.device_ids) if isinstance(body, UpdateFirmware) else ()
+        return ServiceRequest(srv, **common, device_list=named)
     if isinstance(body, UpdateFirmware):
         try:
             version = firmware_version(body.firmware_version)

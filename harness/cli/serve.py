@@ -11,7 +11,8 @@ def add_parser(commands) -> None:
     serve = commands.add_parser(
         "serve",
         help="serve the DSP model as a DUIS endpoint (DCC Boxed paths /api/v1/serviceS|D|T)",
-        description="Serve the DSP model over HTTP at DCC Boxed's DUIS paths. Signatures are carried, not verified.",
+        description="Serve the DSP model over HTTP at DCC Boxed's DUIS paths. Without --trust signatures are carried, "
+                    "not checked; without --signing-key nothing sent is signed.",
     )
     serve.add_argument("--scenario", metavar="FILE", help="add a scenario's fleet, CPL and rule set to the RTDS devices")
     serve.add_argument("--rules", metavar="RULESET", choices=[r.value for r in RuleSet],
@@ -22,6 +23,14 @@ def add_parser(commands) -> None:
     serve.add_argument("--schema", metavar="PATH",
                        help="DUIS XSD file or folder of versions (or $SM_HARNESS_DUIS_SCHEMA); without one, nothing is validated")
     serve.add_argument("--max-bytes", type=int, default=None, metavar="N", help="largest request body accepted (default 16 MiB)")
+    serve.add_argument("--trust", metavar="DIR",
+                       help="check every request's XML signature (and a Signed Pre-Command's GBCS signature) against "
+                            "the Users' certificates in DIR (*.pem, *.crt, *.cer, *.der)")
+    serve.add_argument("--signing-key", metavar="FILE", help="sign every message sent with this EC P-256 key (PKCS#8, PEM or DER)")
+    serve.add_argument("--signing-cert", metavar="FILE", help="the certificate of --signing-key (named in each signature's KeyInfo)")
+    serve.add_argument("--response-code", action="append", default=[], metavar="CASE=CODE",
+                       help="the DUIS code of a refusal no public text names: signature, gbcs-signature or "
+                            "unmatched-pre-command (defaults E1, E1, E12; repeatable)")
     serve.set_defaults(func=run)
 
 
@@ -33,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     from dsp.duis.errors import DuisError
     from dsp.duis.schema import SCHEMA_ENV_VAR, load_schema, resolve_schema_source
     from harness.serve.app import create_app
+    from harness.serve.decisions import ServeDecisions
     from harness.serve.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig
     from harness.serve.rtds_world import build_served_world
+    from harness.serve.signing import Signatures, load_identity, load_trust
 
     schema = None
     if args.schema or os.environ.get(SCHEMA_ENV_VAR):
@@ -58,10 +69,25 @@ def run(args: argparse.Namespace) -> int:
     if max_bytes <= 0:
         print("sm-harness: error: --max-bytes must be > 0", file=sys.stderr)
         return 2
+    if bool(args.signing_key) != bool(args.signing_cert):
+        print("sm-harness: error: --signing-key and --signing-cert go together", file=sys.stderr)
+        return 2
+    try:
+        decisions = ServeDecisions().with_codes(args.response_code)
+        signatures = Signatures(
+            trust=load_trust(args.trust) if args.trust else None,
+            identity=load_identity(args.signing_key, args.signing_cert) if args.signing_key else None,
+        )
+    except DuisError as error:
+        print(f"sm-harness: error: {error}", file=sys.stderr)
+        return 2
     served = build_served_world(args.rules, args.scenario)
-    endpoint = DuisEndpoint(served, EndpointConfig(schema=schema, deliver_to=args.deliver_to, max_bytes=max_bytes))
-    print(f"sm-harness: serving DUIS under {served.ruleset.value} at http://{args.host}:{args.port}/api/v1/serviceS|D|T",
-          file=sys.stderr, flush=True)
+    config = EndpointConfig(schema=schema, deliver_to=args.deliver_to, max_bytes=max_bytes, decisions=decisions)
+    endpoint = DuisEndpoint(served, config, signatures=signatures)
+    checks = f"checking signatures against {len(signatures.trust)} certificates" if signatures.trust else "signatures not checked"
+    signing = "signing what it sends" if signatures.identity else "signing nothing"
+    print(f"sm-harness: serving DUIS under {served.ruleset.value} at http://{args.host}:{args.port}/api/v1/serviceS|D|T "
+          f"({checks}, {signing})", file=sys.stderr, flush=True)
     try:
         uvicorn.run(create_app(endpoint), host=args.host, port=args.port, log_level="warning",
                     limit_concurrency=64, timeout_keep_alive=5)

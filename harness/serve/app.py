@@ -62,8 +62,11 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
     def cpl(params, body):
         return endpoint.set_cpl(
             _field(body, "device_type", str), _field(body, "firmware", str), _field(body, "status", str),
-            _field(body, "model", str, required=False),
+            _field(body, "model", str, required=False), _field(body, "image_hash", str, required=False),
         )
+
+    def cpl_entries(params, body):
+        return endpoint.cpl()
 
     def loss(params, body):
         return endpoint.lose_next(
@@ -99,6 +102,7 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
         Route("/test/devices/{device}/firmware", json_route(firmware), methods=["POST"]),
         Route("/test/devices/{device}/suspend", json_route(suspend), methods=["POST"]),
         Route("/test/cpl", json_route(cpl), methods=["POST"]),
+        Route("/test/cpl", json_route(cpl_entries), methods=["GET"]),
         Route("/test/loss", json_route(loss), methods=["POST"]),
         Route("/test/clock", json_route(clock), methods=["POST"]),
         Route("/test/outbox", json_route(outbox), methods=["GET"]),
