@@ -16,6 +16,7 @@ from typing import Any
 from reports import charts
 from reports.render import format_number, render, write_atomically
 from reports.whatif_comparisons import comparisons_view
+from reports.whatif_suppliers import suppliers_view
 from reports.whatif_traffic import traffic_chart
 from reports import whatif_metrics
 from reports.whatif_metrics import CORE, METRICS, SHORT
@@ -143,6 +144,7 @@ def whatif_view(summary: Any, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
         "scenario": _scenario_rows(points, table),
         "headline": (comparisons["headline"] if comparisons else []) + _headline(points, table),
         "comparisons": comparisons,
+        "suppliers": suppliers_view(points, _headline_values(summary), lambda p: series_label(p, table["series_by"])),
         "manifest": kv(manifest),
         "modelling_decisions": sorted(((summary.get("modelling_decisions") if isinstance(summary, Mapping) else None)
                                        or first.get("modelling_decisions") or {}).items()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reports.whatif_format import finite, fmt_param, param_label, signed, signed_ci
+from reports.whatif_format import finite, fmt_param, param_label, same_value, signed, signed_ci
 from reports.whatif_metrics import METRICS, kind, label, short
 
 # what the headline sentence says of each comparison, when the summary has the metric
@@ -26,7 +26,7 @@ def comparisons_view(summary: Any) -> dict[str, Any] | None:
     headline = compare.get("headline") or {}
     present = list(dict.fromkeys(n for c in comparisons for n in (c.get("metrics") or {})))
     names = [n for n in METRICS if n in present] + [n for n in present if n not in METRICS]
-    lead = [c for c in comparisons if all(_same(c["point"].get(k), v) for k, v in headline.items())]
+    lead = [c for c in comparisons if all(same_value(c["point"].get(k), v) for k, v in headline.items())]
     return {
         "baseline": ", ".join(f"{param_label(k)} = {fmt_param(k, v)}" for k, v in baseline.items()),
         "headline": [sentence(c, baseline) for c in lead],
@@ -71,9 +71,3 @@ def _difference(value: Mapping[str, Any]) -> tuple[float | None, float | None, f
     difference = value.get("difference") or {}
     ci: Sequence[Any] = difference.get("ci95") or [None, None]
     return finite(difference.get("mean")), finite(ci[0]), finite(ci[1] if len(ci) > 1 else None)
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return float(a) == float(b)
-    return a == b

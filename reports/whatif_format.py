@@ -138,3 +138,10 @@ def kv(mapping: Mapping[str, Any]) -> list[tuple[str, str]]:
             value = ", ".join(str(v.get("path", v)) if isinstance(v, Mapping) else str(v) for v in value)
         out.append((key.replace("_", " ").capitalize(), "—" if value in (None, "") else str(value)))
     return out
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """A swept value equals another (1 and 1.0 alike)."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        return float(a) == float(b)
+    return bool(a == b)

@@ -8,6 +8,7 @@ from typing import Any
 
 from reports import charts
 from reports.render import format_number
+from reports.whatif_format import same_value
 
 MAX_PANELS = 4
 
@@ -16,7 +17,7 @@ def traffic_chart(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]], he
                   series_label: Any) -> dict[str, Any] | None:
     """The chart entry (as the report's other charts) for the points at the headline values, else the
     first few; None when no point has a traffic profile."""
-    chosen = [(p, s) for p, s in points if all(_same(p.get(k), v) for k, v in headline.items())] or list(points)
+    chosen = [(p, s) for p, s in points if all(same_value(p.get(k), v) for k, v in headline.items())] or list(points)
     panels = [(series_label(p) or "all points", s["traffic_per_hour"]) for p, s in chosen[:MAX_PANELS]
               if isinstance(s.get("traffic_per_hour"), Mapping) and s["traffic_per_hour"].get("by_srv") is not None]
     if not panels:
@@ -43,9 +44,3 @@ def traffic_chart(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]], he
 
 def _at(values: Sequence[float], hour: int) -> str:
     return format_number(values[hour], 1) if hour < len(values) else "—"
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return float(a) == float(b)
-    return a == b

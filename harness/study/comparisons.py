@@ -72,13 +72,20 @@ def comparisons(study: Study, results: dict[tuple[int, int], dict]) -> list[dict
             continue
         runs = [results[(p, r)]["metrics"] for r in range(study.replications)]
         bases = [results[(base, r)]["metrics"] for r in range(study.replications)]
-        names = [n for n in runs[0] if n in bases[0]]
-        out.append({
-            "baseline": dict(study.params[base]),
-            "point": dict(params),
-            "metrics": {n: paired([m[n] for m in runs], [m[n] for m in bases]) for n in names},
-        })
+        entry = {"baseline": dict(study.params[base]), "point": dict(params), "metrics": _paired_metrics(runs, bases)}
+        if "suppliers" in results[(p, 0)] and "suppliers" in results[(base, 0)]:  # each supplier's too
+            entry["suppliers"] = {
+                s["name"]: _paired_metrics([results[(p, r)]["suppliers"][i]["metrics"] for r in range(study.replications)],
+                                           [results[(base, r)]["suppliers"][i]["metrics"] for r in range(study.replications)])
+                for i, s in enumerate(results[(p, 0)]["suppliers"])
+            }
+        out.append(entry)
     return out
+
+
+def _paired_metrics(runs: Sequence[dict[str, Any]], bases: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    names = [n for n in runs[0] if n in bases[0]]
+    return {n: paired([m[n] for m in runs], [m[n] for m in bases]) for n in names}
 
 
 def paired(points: Sequence[float | None], baselines: Sequence[float | None]) -> dict[str, Any]:

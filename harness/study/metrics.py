@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dsp import DeviceStatus
@@ -85,10 +85,19 @@ TALLY = ("devices", "suspended", "ever_suspended", "misaligned", "service_reques
 def tally(world, wasted_updates: int) -> tuple[dict[str, int], list[float]]:
     """A finished world's additive counts (TALLY) and its restored devices' times to restore in hours,
     sorted."""
-    devices = world.devices
-    suspended = ever = misaligned = 0
+    counts, restore_times = record_tally(world.dsp.inventory, world.devices)
+    counts["service_requests"] = world.service_requests
+    counts["wasted_updates"] = wasted_updates
+    return counts, restore_times
+
+
+def record_tally(records: Iterable[Any], devices: dict[str, Any]) -> tuple[dict[str, int], list[float]]:
+    """The SMI's part of a tally over some records (the whole inventory, or one supplier's devices):
+    devices, suspended, ever suspended, misaligned, and the sorted times to restore in hours."""
+    n = suspended = ever = misaligned = 0
     restore_times: list[float] = []
-    for record in world.dsp.inventory:
+    for record in records:
+        n += 1
         if record.status is _SUSPENDED:
             suspended += 1
         history = record.history
@@ -102,21 +111,15 @@ def tally(world, wasted_updates: int) -> tuple[dict[str, int], list[float]]:
         if record.firmware != devices[record.device_id].running:
             misaligned += 1
     restore_times.sort()
-    counts = {
-        "devices": len(devices),
-        "suspended": suspended,
-        "ever_suspended": ever,
-        "misaligned": misaligned,
-        "service_requests": world.service_requests,
-        "wasted_updates": wasted_updates,
-    }
-    return counts, restore_times
+    return {"devices": n, "suspended": suspended, "ever_suspended": ever, "misaligned": misaligned}, restore_times
 
 
 def metrics_of(counts: dict[str, int], restore_times: Sequence[float]) -> dict[str, float | None]:
     """A replication's metrics from its tally and its sorted times to restore (a list, or the
     `SortedUnion` of its shards' sorted times: the percentiles are exact either way)."""
     n, suspended, ever = counts["devices"], counts["suspended"], counts["ever_suspended"]
+    if not n:  # a supplier whose share of a small fleet came to no device
+        return dict.fromkeys(METRICS)
     return {
         "suspended_at_end_fraction": suspended / n,
         "restored_fraction": (ever - suspended) / ever if ever else None,

@@ -18,23 +18,30 @@ from harness.study.metrics import histogram, restore_bin_edges, tally
 from harness.sim.supplier import Supplier
 from harness.sim.traffic import Traffic
 from harness.study.scenario import HOUR
+from harness.study.populations import populations, split_fleet, supplier_tallies
 from harness.study.world_setup import build, policy_of
 
 
 def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[str, Any]:
     """Run shard `shard` of replication `replication` of the scenario `data` (validated scenario data):
-    its additive counts, and its sorted times to restore in "restore_times" (an array of doubles)."""
+    its additive counts, and its sorted times to restore in "restore_times" (an array of doubles; with
+    several suppliers, each supplier's sorted block in turn, their lengths in "restore_blocks")."""
     started = time.perf_counter()
     span = sharding.spans(data)[shard]
-    world, fleet = build(data, replication, span=span)
-    policy = policy_of(data)
-    if data["shards"] > 1:  # the shard's share of the window keeps the fleet-wide pace
-        policy = dataclasses.replace(policy, window=sharding.windows(data)[shard])
+    world, whole = build(data, replication, span=span)
+    fleets = split_fleet(world, whole, data, span)  # one fleet per supplier (the whole one for one supplier)
+    # the shard's share of the window keeps the fleet-wide pace; each supplier's share of it, its own
+    window = sharding.windows(data)[shard] if data["shards"] > 1 else data["campaign"]["window"]
+    windows = sharding.split_window(window, [len(f.campaign) for f in fleets])
     traffic = Traffic(data["horizon_hours"] * HOUR)
-    supplier = Supplier(world, fleet, policy, traffic)
-    for device_type, model, version in fleet.removed:
+    suppliers = [
+        Supplier(world, fleet, dataclasses.replace(policy_of(data, table), window=lanes), traffic)
+        for fleet, table, lanes in zip(fleets, populations(data), windows)
+    ]
+    for device_type, model, version in whole.removed:
         world.remove_from_cpl(device_type, model, version)  # R-CPL-1 at time 0
-    supplier.start()
+    for supplier in suppliers:
+        supplier.start()
     gc.freeze()  # the fleet just built lives for the whole run: keep it out of the collector's full passes
     built = time.perf_counter()
     try:
@@ -42,23 +49,26 @@ def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[st
     finally:
         gc.unfreeze()
     simulated = time.perf_counter()
-    counts, restore_times = tally(world, supplier.wasted_updates)
-    return {
-        "replication": replication,
-        "shard": shard,
-        "span": list(span),
-        "tally": counts,
+    counts, restore_times = tally(world, sum(s.wasted_updates for s in suppliers))
+    result: dict[str, Any] = {"replication": replication, "shard": shard, "span": list(span), "tally": counts}
+    if len(suppliers) > 1:
+        per_supplier = supplier_tallies(world, suppliers, data)
+        restore_times = [t for p in per_supplier for t in p["restore_times"]]  # the same times, by supplier
+        result["restore_blocks"] = [len(p.pop("restore_times")) for p in per_supplier]
+        result["suppliers"] = per_supplier
+    result.update({
         "restore_histogram": histogram(restore_times, restore_bin_edges(data["horizon_hours"])),
         "restore_times": sharding.times_array(restore_times),
         "counts": dict(sorted(world.counts.items())),
         "traffic": traffic.as_dict(),
-        "firmware_updates": supplier.firmware_updates,
+        "firmware_updates": sum(s.firmware_updates for s in suppliers),
         "lost_messages": world.lost_messages,
         "wall_seconds": time.perf_counter() - started,
         "build_seconds": built - started,
         "simulate_seconds": simulated - built,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-    }
+    })
+    return result
 
 
 def run_replication(data: dict[str, Any], replication: int) -> dict[str, Any]:

@@ -53,6 +53,15 @@ legacy_refirmware = 0         # R-SU-4: extra firmware updates per still-Suspend
 recovery_interval_hours = 24  # wait between the campaign and each recovery round
 inventory_page = 1000         # devices per 8.2 Read Inventory
 
+# or, instead of the one [supplier], a population of suppliers (harness/study/populations.py):
+[[supplier]]                  # one table per supplier; each has [supplier]'s keys, and
+name = "retries"              # a plain name (default supplier-N), unique
+share = 0.6                   # required: its share of every fleet group, in (0, 1]; the shares sum to 1
+retry_11_3 = 2
+[[supplier]]
+name = "no-automation"
+share = 0.4                   # `--set supplier.1.retry_11_3=1` reaches one of them
+
 [devices]
 activation_failure = 0.0      # chance an activation fails
 smets1_retry_omits_version = 1.0   # R-DEV-4
@@ -195,8 +204,8 @@ def value_of(data: dict[str, Any], key: str) -> Any:
     parts = _split(key)
     if len(parts) == 1:
         return data[parts[0]]
-    if parts[0] == "fleet":
-        return data["fleet"][int(parts[1])][parts[2]]
+    if len(parts) == 3:  # fleet.N.KEY, supplier.N.KEY
+        return data[parts[0]][int(parts[1])][parts[2]]
     return data[parts[0]].get(parts[1])
 
 
@@ -231,7 +240,7 @@ def _split(key: str) -> list[str]:
     rest = rest.strip('"')
     if head in OPEN_SECTIONS:
         return [head, rest]
-    if head == "fleet":
+    if head == "fleet" or (head == "supplier" and rest[:1].isdigit()):  # fleet.N.KEY, supplier.N.KEY
         index, _, field = rest.partition(".")
         return [head, index, field]
     return [head, rest]
@@ -254,6 +263,8 @@ def _assign(data: dict, key: str, value: Any, where: str) -> None:
         if not isinstance(group, dict):
             raise ScenarioError(f"{where}: fleet[{parts[1]}]: must be a table")
         group[parts[2]] = value
+    elif parts[0] == "supplier" and (len(parts) == 3 or isinstance(data.get("supplier"), list)):
+        _assign_population(data, parts, key, value, where)
     elif parts[0] in SECTIONS:
         if parts[1] not in SECTIONS[parts[0]]:
             raise ScenarioError(f"{where}: {key}: no such key in [{parts[0]}] ({', '.join(SECTIONS[parts[0]])})")
@@ -263,6 +274,22 @@ def _assign(data: dict, key: str, value: Any, where: str) -> None:
         _section(data, parts[0], where)[parts[1]] = value
     else:
         raise ScenarioError(f"{where}: {key}: no such key")
+
+
+def _assign_population(data: dict, parts: list[str], key: str, value: Any, where: str) -> None:
+    """`supplier.N.KEY` into the N-th [[supplier]] table (issue 14's supplier populations)."""
+    populations = data.get("supplier")
+    keys = ", ".join(["name", "share", *SECTIONS["supplier"]])
+    if len(parts) < 3 or not isinstance(populations, list):
+        shape = "[[supplier]] tables: use supplier.N.KEY" if len(parts) < 3 else "one [supplier] table: use supplier.KEY"
+        raise ScenarioError(f"{where}: {key}: the scenario has {shape}")
+    index, field = parts[1], parts[2]
+    if not index.isdigit() or int(index) >= len(populations) or field not in {"name", "share", *SECTIONS["supplier"]}:
+        raise ScenarioError(f"{where}: {key}: no such key (use supplier.N.{{{keys}}})")
+    population = populations[int(index)]
+    if not isinstance(population, dict):
+        raise ScenarioError(f"{where}: supplier[{index}]: must be a table")
+    population[field] = value
 
 
 def _section(data: dict, name: str, where: str) -> dict:

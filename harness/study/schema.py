@@ -208,6 +208,9 @@ def validate(data: dict, path: str, text: str | None) -> dict:
         g["status"] = DeviceStatus.parse(g["status"]).value
         out["fleet"].append(g)
     for section, schema in SECTIONS.items():
+        if section == "supplier" and isinstance(data.get(section), list):
+            out[section] = _suppliers(data[section], path, text)  # issue 14: [[supplier]] populations
+            continue
         out[section] = _table(data.get(section, {}), schema, path, text, section)
     for key in ("current", "removed"):
         versions = out["cpl"][key]
@@ -252,4 +255,36 @@ def _latency(spec: Any, where: str, key: str) -> dict:
     out = _table(spec, _LATENCY, where, None, key)
     if out["distribution"] == "uniform" and out["low"] > out["high"]:
         raise ScenarioError(f"{where}: {key}: low ({out['low']:g}) must be at most high ({out['high']:g})")
+    return out
+
+
+# --- what-if studies (issue 14): supplier populations ---------------------------------------------------
+
+MAX_SUPPLIERS = 16  # harness/study/populations.py gives each its own User ID
+
+
+def _share(v):
+    return None if 0.0 < v <= 1.0 else "must be in (0, 1]: the supplier's share of every fleet group"
+
+
+POPULATION = {"name": (str, lambda v: None if v == "" else _folder_name(v), ""), "share": (_NUM, _share, None)}
+
+
+def _suppliers(given: list, path: str, text: str | None) -> list[dict]:
+    """[[supplier]] tables: each a share of the fleet with its own behaviour ([supplier]'s keys); the
+    shares sum to 1 and the names are unique. (A single [supplier] table is one supplier with share 1.)"""
+    if not given or len(given) > MAX_SUPPLIERS:
+        raise ScenarioError(f"{path}{line_of(text, 'supplier')}: supplier: 1 to {MAX_SUPPLIERS} [[supplier]] tables, got {len(given)}")
+    out = []
+    for i, table in enumerate(given):
+        population = _table(table, {**POPULATION, **SECTIONS["supplier"]}, path, text, f"supplier[{i}]")
+        population["name"] = population["name"] or f"supplier-{i + 1}"
+        out.append(population)
+    names = [p["name"] for p in out]
+    if len(set(names)) < len(names):
+        raise ScenarioError(f"{path}: supplier: names must be unique, got {', '.join(names)}")
+    total = math.fsum(p["share"] for p in out)
+    if abs(total - 1.0) > 1e-9:
+        shares = ", ".join(f"{p['name']} {p['share']:g}" for p in out)
+        raise ScenarioError(f"{path}{line_of(text, 'share')}: supplier: the shares must sum to 1, got {total:.6g} ({shares})")
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any
 
 from harness.study.fleet_layout import FleetLayout
@@ -30,9 +31,13 @@ def spans(data: dict[str, Any]) -> list[tuple[int, int]]:
 def windows(data: dict[str, Any]) -> list[int]:
     """Each shard's share of `campaign.window`, in proportion to its campaign devices (at least 1): the
     shares add up to the window (when it is at least the shard count), so the campaign's pace holds."""
-    window = data["campaign"]["window"]
     layout = FleetLayout.of(data["fleet"])
-    counts = [layout.campaign_devices(span) for span in layout.spans(data["shards"])]
+    return split_window(data["campaign"]["window"], [layout.campaign_devices(span) for span in layout.spans(data["shards"])])
+
+
+def split_window(window: int, counts: Sequence[int]) -> list[int]:
+    """`window` lanes shared in proportion to `counts` (at least 1 each): the shares add up to the
+    window when it is at least the number of shares. One share is the whole window."""
     total = sum(counts)
     if not total:
         return [max(1, window // len(counts))] * len(counts)
@@ -51,10 +56,11 @@ def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Seq
     counts: Counter[str] = Counter()
     for s in shards:
         counts.update(s["counts"])
-    return {
+    blocks = [_blocks(times, s.get("restore_blocks")) for s, times in zip(shards, restore_times)]
+    merged = {
         "replication": replication,
         "devices": tally["devices"],
-        "metrics": metrics_of(tally, SortedUnion(restore_times)),
+        "metrics": metrics_of(tally, SortedUnion([block for shard in blocks for block in shard])),
         "restore_histogram": [sum(c) for c in zip(*(s["restore_histogram"] for s in shards))],
         "counts": dict(sorted(counts.items())),
         "traffic": merge_traffic([s.get("traffic", {}) for s in shards]),
@@ -66,6 +72,25 @@ def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Seq
         "simulate_seconds": sum(s["simulate_seconds"] for s in shards),
         "peak_rss_mb": max(s["peak_rss_mb"] for s in shards),
     }
+    if "suppliers" in shards[0]:  # several suppliers: each one's counts and times, merged the same way
+        merged["suppliers"] = [_merge_supplier([s["suppliers"][i] for s in shards], [b[i] for b in blocks])
+                               for i in range(len(shards[0]["suppliers"]))]
+    return merged
+
+
+def _blocks(times: Sequence[float], lengths: Sequence[int] | None) -> list[Sequence[float]]:
+    """A shard's sorted times to restore cut into its suppliers' blocks (views, not copies)."""
+    if lengths is None:
+        return [times]
+    view = memoryview(times) if isinstance(times, array) else times
+    cuts = [0, *accumulate(lengths)]
+    return [view[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def _merge_supplier(parts: Sequence[dict[str, Any]], times: Sequence[Sequence[float]]) -> dict[str, Any]:
+    tally = {key: sum(p["tally"][key] for p in parts) for key in TALLY}
+    return {"name": parts[0]["name"], "devices": tally["devices"], "metrics": metrics_of(tally, SortedUnion(times)),
+            "service_requests": tally["service_requests"], "firmware_updates": sum(p["firmware_updates"] for p in parts)}
 
 
 def merge_traffic(parts: Sequence[dict[str, list[int]]]) -> dict[str, list[int]]:

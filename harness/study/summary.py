@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.study.comparisons import compare_block, comparisons
+from harness.study.populations import suppliers_summary
 from harness.study.metrics import ALERT_CODES, METRICS, restore_bin_edges, summarise
 from harness.study.study_plan import Study
 from harness.study.traffic_summary import traffic_per_hour
@@ -41,7 +42,7 @@ def _point_summary(study: Study, p: int, results: dict) -> dict[str, Any]:
     alert_codes = [c for c in codes if c.startswith("N")]
     response_codes = [c for c in codes if not c.startswith("N")]
     n = len(runs)
-    return {
+    point: dict[str, Any] = {
         "params": study.params[p],
         "ruleset": data["ruleset"],
         "devices": runs[0]["devices"],
@@ -62,6 +63,9 @@ def _point_summary(study: Study, p: int, results: dict) -> dict[str, Any]:
         },
         "traffic_per_hour": traffic_per_hour(runs, data["horizon_hours"]),
     }
+    if "suppliers" in runs[0]:  # [[supplier]] populations: each one's metrics beside the fleet's
+        point["suppliers"] = suppliers_summary(data, runs, summarise)
+    return point
 
 
 def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: float, started: float) -> dict[str, Any]:

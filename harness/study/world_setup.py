@@ -37,9 +37,10 @@ def settings_of(data: dict[str, Any]) -> DspSettings:
     return DspSettings(suspension_alert_code=data["dsp"]["suspension_alert_code"], e21_on_timeout=data["dsp"]["e21_on_timeout"])
 
 
-def policy_of(data: dict[str, Any]) -> Policy:
-    """The scenario's [campaign] and [supplier] tables as the supplier's policy (hours to seconds)."""
-    c, s = data["campaign"], data["supplier"]
+def policy_of(data: dict[str, Any], supplier: dict[str, Any] | None = None) -> Policy:
+    """The scenario's [campaign] and [supplier] tables as the supplier's policy (hours to seconds); with
+    `supplier`, one of its [[supplier]] tables instead (harness/study/populations.py)."""
+    c, s = data["campaign"], supplier if supplier is not None else data["supplier"]
     return Policy(
         c["firmware"], c["start_hour"] * HOUR, c["window"], c["future_dated_hours"] * HOUR,
         s["retry_11_3"], s["retry_timeout_hours"] * HOUR, s["sweep_11_2"], s["legacy_refirmware"],
