@@ -5,6 +5,7 @@ the caller and passed in, so a device is deterministic for its inputs.
 """
 from __future__ import annotations
 
+from dsp.catalogue import CATALOGUE
 from dsp.errors import DomainError
 from dsp.identifiers import firmware_version
 from dsp.messages import (
@@ -30,10 +31,12 @@ class Device:
     """A SMETS2 device with firmware: ESME, GSME, CHF, PPMID, HCALCS.
 
     `running` is the firmware it runs; `held` the image distributed by 11.1 and not yet activated;
-    `scheduled` a future-dated activation (execution time, command).
+    `scheduled` a future-dated activation (execution time, command). `trusted_signers`: the parties whose
+    signature on a Critical command it can verify (its supplier and network operator, whose credentials it
+    holds); None trusts every sender (a fleet whose requests all come from each device's own parties).
     """
 
-    __slots__ = ("device_id", "device_type", "smets", "model", "running", "held", "scheduled")
+    __slots__ = ("device_id", "device_type", "smets", "model", "running", "held", "scheduled", "trusted_signers")
 
     def __init__(self, device_id: str, device_type: DeviceType, firmware: str, model: DeviceModel | None = None):
         self.device_id = device_id
@@ -43,6 +46,13 @@ class Device:
         self.running = firmware
         self.held: FirmwareImage | None = None
         self.scheduled: tuple[float, DeviceCommand] | None = None
+        self.trusted_signers: frozenset[str] | None = None
+
+    def refuses(self, command: DeviceCommand) -> bool:
+        """R-E4-3 [model]: a Critical command signed by a party the device does not trust is not executed.
+        E4 is not applied to Critical SRs: the device's own check of the signature is what stops them."""
+        trusted = self.trusted_signers
+        return trusted is not None and command.request.user.user_id not in trusted and CATALOGUE[command.request.srv].critical
 
     def handle(
         self,
@@ -51,8 +61,11 @@ class Device:
         *,
         activation_fails: bool = False,
         retry_omits_version: bool = True,
-    ) -> DeviceMessage:
-        """The device's response to a command from the DSP."""
+    ) -> DeviceMessage | None:
+        """The device's response to a command from the DSP; None: it discards the command and sends nothing
+        (R-E4-3: a Critical command it cannot authenticate)."""
+        if self.trusted_signers is not None and self.refuses(command):
+            return None  # R-E4-3
         srv = command.request.srv
         if srv == "11.2":
             return FirmwareVersionRead(command, self.running, self.device_type)
@@ -110,7 +123,8 @@ class Smets1Device(Device):
     """A SMETS1 device: 11.3 transfers and activates in one step (R-DEV-4); 11.1 is not needed.
 
     A retried 11.3 (the device already runs the image) answers noImageHeld, and its response may carry
-    no version at all (`retry_omits_version`, drawn by the caller with the configured probability).
+    no version at all (`retry_omits_version`, drawn by the caller with the configured probability); so may
+    the response of an activation that fails (R-DEV-7).
     """
 
     __slots__ = ()
@@ -131,8 +145,10 @@ class Smets1Device(Device):
         return ActivationOutcome.SUCCESS
 
     def _reported_version(self, outcome: ActivationOutcome, retry_omits_version: bool) -> str | None:
-        if outcome is ActivationOutcome.NO_IMAGE_HELD and retry_omits_version:
-            return None  # R-DEV-4 / R-113-3
+        if outcome is not ActivationOutcome.SUCCESS and retry_omits_version:
+            # R-DEV-4 / R-113-3: a retry (noImageHeld); R-DEV-7: any failed activation "may not contain
+            # firmware version" (the seed, Annex C 3.2), with the same configured chance
+            return None
         return self.running
 
 
@@ -149,7 +165,9 @@ class GasProxyFunction(Device):
         """The GSME reported its version to the GPF (R-DEV-5)."""
         self.gsme_copy = gsme_version
 
-    def handle(self, command: DeviceCommand, now: float, **_: bool) -> DeviceMessage:
+    def handle(self, command: DeviceCommand, now: float, **_: bool) -> DeviceMessage | None:
+        if self.trusted_signers is not None and self.refuses(command):
+            return None  # R-E4-3
         if command.request.srv == "11.2":
             return FirmwareVersionRead(command, self.gsme_copy, DeviceType.GPF)  # R-112-6
         return Acknowledged(command)

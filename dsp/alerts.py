@@ -47,7 +47,12 @@ def firmware_warning(code: str, record: SmiRecord, reported: str, now: float, ru
     return _to_supplier(code, record, payload, now, rule)
 
 
-def gsme_mismatch(gsme: SmiRecord, gpf_copy: str, now: float) -> DccAlert:
-    """N52 to the gas supplier: the GPF's copy of the GSME version differs from the SMI (R-112-6)."""
+def gsme_mismatch(gsme: SmiRecord, gpf_copy: str, now: float, *, to_network_operator: bool = True) -> tuple[DccAlert, ...]:
+    """N52: the GPF's copy of the GSME version differs from the SMI (R-112-6). R-ALERT-2: it goes "to the
+    Service Users": the gas supplier and (a setting, on by default) the gas transporter."""
     payload = FirmwareMismatchPayload(gsme.device_id, gsme.device_type, gsme.firmware, gpf_copy)
-    return _to_supplier(N52, gsme, payload, now, "R-112-6")
+    to_supplier = _to_supplier(N52, gsme, payload, now, "R-112-6")
+    if not to_network_operator:
+        return (to_supplier,)
+    role = NETWORK_OPERATOR_ROLE[gsme.device_type]
+    return to_supplier, DccAlert(N52, gsme.device_id, gsme.network_operator, role, payload, now, "R-ALERT-2")

@@ -1,28 +1,43 @@
-"""Authorisation in DUIS Table 22 order: E1, E2, E3, E19, E4, E5; the first failure answers (RULES §3).
+"""Authorisation as DUIS Table 22 reads in the seed's Annex B: the first check that fails answers.
 
-[model] E19 is checked before E4 and E5, since both need the device.
+R-T22-1 (the default): E1 (user ID and role), E2 (role may send the SRV), E3 (user not suspended), E4
+(eligible user; not for Critical SRs and Signed Pre-Commands), E5 (device status), E17 (Local Command
+Services), E19 (the device exists; for a Non-Device request, the BusinessTargetID is the DCC Access
+Control Broker). "If any of these checks fails ... no further checks are carried out." Before them the
+DUIS validation check E11 (a device of a type the SR cannot target, R-E11-1).
+
+R-T22-2 (a modelling option, DspSettings.table22_order): the rulebook's order, as the model had it
+before: E19 (a device absent, or of a type the SR cannot target) before E4 and E5, and E4 for every SR.
+
+The E5 and E17 rules themselves are `dsp.status_checks`.
 """
 from __future__ import annotations
 
-from dsp.catalogue import ServiceRequestDefinition
+from dsp.catalogue import LOCAL_DELIVERY_VARIANTS, TRANSFORM, ServiceRequestDefinition
+from dsp.identities import DCC_ACCESS_CONTROL_BROKER
 from dsp.inventory import SmartMeteringInventory, SmiRecord
 from dsp.messages import ServiceRequest
-from dsp.rulesets import RuleSet
+from dsp.rulesets import DspSettings, RuleSet, Table22Order
+from dsp.status_checks import local_delivery_allows, status_allows
 from dsp.users import UserRegistry
 from dsp.vocabulary import DeviceStatus, ResponseCode
 
-# R-E5-2: the statuses a device can be communicated with in
-COMMUNICABLE = frozenset(
-    (
-        DeviceStatus.COMMISSIONED,
-        DeviceStatus.INSTALLED_NOT_COMMISSIONED,
-        DeviceStatus.WHITELISTED,
-        DeviceStatus.PENDING,
-        DeviceStatus.RECOVERED,
-    )
+_E1, _E2, _E3, _E4, _E5, _E11, _E17, _E19 = (
+    ResponseCode.E1,
+    ResponseCode.E2,
+    ResponseCode.E3,
+    ResponseCode.E4,
+    ResponseCode.E5,
+    ResponseCode.E11,
+    ResponseCode.E17,
+    ResponseCode.E19,
 )
-_E5_EXEMPT_SRVS = frozenset(("8.2", "12.1"))  # R-E5-1
-_SUSPENDED_EXCEPTIONS = frozenset(("11.1", "6.23"))  # R-E5-3 (legacy list; 2.2 CV2 SMETS1 and 11.2 below)
+_RULEBOOK = Table22Order.RULEBOOK
+_RECOVERY = DeviceStatus.RECOVERY
+# statuses in which a Non-Critical request passes E5 whatever it is (R-E5-2; Recovered is looked into)
+_PLAIN_PASS = frozenset(
+    (DeviceStatus.COMMISSIONED, DeviceStatus.INSTALLED_NOT_COMMISSIONED, DeviceStatus.WHITELISTED, DeviceStatus.PENDING)
+)
 
 
 def authorise(
@@ -31,57 +46,118 @@ def authorise(
     inventory: SmartMeteringInventory,
     users: UserRegistry,
     ruleset: RuleSet,
+    settings: DspSettings,
+    *,
+    transform_only: bool = False,
 ) -> ResponseCode | None:
-    """The failing response code, or None when every check passes."""
+    """The failing response code, or None when every check passes.
+
+    `transform_only`: the request is a Critical SR (CV 4) to be answered with its Pre-Command, nothing
+    sent to the device yet (DUIS serviceT): E5 is not applied to it (R-E5-1, R-E5-7).
+    """
+    if settings.table22_order is _RULEBOOK:
+        return _rulebook_order(request, definition, inventory, users, ruleset, settings, transform_only)
+    if definition.non_device:
+        return _non_device(request, definition, inventory, users, ruleset, settings)
+    # a request to one device, by its BusinessTargetID: the simulator's hot path, written out
+    record = inventory.find(request.target)
+    if record is not None and record.device_type not in definition.targets:
+        return _E11  # R-E11-1: DUIS validation comes before authorisation
     user = request.user
     if not users.is_valid_pair(user):
-        return ResponseCode.E1
+        return _E1
     if user.role not in definition.roles:
-        return ResponseCode.E2
+        return _E2
     if users.is_suspended(user.user_id):
-        return ResponseCode.E3
-    if definition.non_device and not request.device_list:
-        return None  # 8.2, 12.1: no device to check
-    for device_id in request.device_list or (request.target,):
-        record = inventory.find(device_id)
-        if record is None:
-            return ResponseCode.E19
-        if record.device_type not in definition.targets:
-            return ResponseCode.E19  # [model] not a device this SRV can target
-        if not inventory.eligible_user(record, user.user_id, user.role):
-            return ResponseCode.E4
-        if not status_allows(request, definition, record, ruleset):
-            return ResponseCode.E5
+        return _E3
+    # R-E4-1: not for Critical SRs (their Signed Pre-Commands are Critical too), nor the exempt SRVs
+    if not definition.critical and (not settings.e4_exempt_srvs or definition.srv not in settings.e4_exempt_srvs):
+        if record is None or not inventory.eligible_user(record, user.user_id, user.role):
+            return _E4  # R-E4-2: a device absent from the SMI has no Registration Data: E4 first
+    if record is None:
+        return _E19  # R-E19-1: checked last; E5 and E17 need the device's status
+    status = record.status
+    if definition.critical:
+        if status is _RECOVERY and not (transform_only and request.command_variant == TRANSFORM):
+            return _E5  # R-E5-1 / R-E5-7 (status_checks.status_allows says why)
+    elif status not in _PLAIN_PASS and not status_allows(request, definition, record, ruleset, settings):
+        return _E5
+    if request.command_variant in LOCAL_DELIVERY_VARIANTS and not local_delivery_allows(request, definition, record, settings):
+        return _E17
     return None
 
 
-def status_allows(
-    request: ServiceRequest, definition: ServiceRequestDefinition, record: SmiRecord, ruleset: RuleSet
-) -> bool:
-    """The E5 check (R-E5-1..5)."""
-    if definition.srv in _E5_EXEMPT_SRVS:
-        return True  # R-E5-1
-    status = record.status
-    if status is DeviceStatus.RECOVERY:
-        return definition.non_device  # R-E5-4 (a Critical SR's Signed Pre-Command is checked too, R-E5-1)
-    if definition.critical:
-        return True  # R-E5-1
-    if status is DeviceStatus.RECOVERED:
-        status = record.status_before(DeviceStatus.RECOVERY) or status  # R-E5-5
-    if status in COMMUNICABLE:
-        return True  # R-E5-2
-    if status is DeviceStatus.SUSPENDED:
-        return allowed_when_suspended(request, record, ruleset)
-    return False  # R-E5-2
+def _non_device(
+    request: ServiceRequest,
+    definition: ServiceRequestDefinition,
+    inventory: SmartMeteringInventory,
+    users: UserRegistry,
+    ruleset: RuleSet,
+    settings: DspSettings,
+) -> ResponseCode | None:
+    """R-T22-1 for a Non-Device request: its devices are named in the body (E4: "where the BusinessTargetID
+    is specified in the Service Request itself"), each check taken over all of them in turn."""
+    records = tuple(map(inventory.find, request.device_list))
+    targets = definition.targets
+    for record in records:
+        if record is not None and record.device_type not in targets:
+            return _E11  # R-E11-1
+    user = request.user
+    if not users.is_valid_pair(user):
+        return _E1
+    if user.role not in definition.roles:
+        return _E2
+    if users.is_suspended(user.user_id):
+        return _E3
+    if definition.srv not in settings.e4_exempt_srvs:  # R-E4-1 (no Non-Device SR is Critical)
+        eligible = inventory.eligible_user
+        for record in records:
+            if record is None or not eligible(record, user.user_id, user.role):
+                return _E4  # R-E4-2
+    if not definition.e5_exempt:  # R-E5-1
+        for record in records:
+            if record is not None and not status_allows(request, definition, record, ruleset, settings):
+                return _E5
+    if request.target != DCC_ACCESS_CONTROL_BROKER:
+        return _E19  # R-E19-2: a Non-Device request goes to the DCC Access Control Broker
+    return None
 
 
-def allowed_when_suspended(request: ServiceRequest, record: SmiRecord, ruleset: RuleSet) -> bool:
-    """R-E5-3: the Non-Critical SRs a Suspended device still accepts."""
-    srv = request.srv
-    if srv in _SUSPENDED_EXCEPTIONS:
-        return True
-    if srv == "2.2":
-        return request.command_variant == 2 and record.smets == 1
-    if srv == "11.2":
-        return ruleset.allows_11_2_when_suspended  # R-112-1
-    return False
+def _rulebook_order(
+    request: ServiceRequest,
+    definition: ServiceRequestDefinition,
+    inventory: SmartMeteringInventory,
+    users: UserRegistry,
+    ruleset: RuleSet,
+    settings: DspSettings,
+    transform_only: bool,
+) -> ResponseCode | None:
+    """R-T22-2: E1, E2, E3, then device by device E19 (absent or of a type the SR cannot target), E4 (every
+    SR), E5; then E17. The model's order before it followed the legal text, kept as a labelled option."""
+    user = request.user
+    if not users.is_valid_pair(user):
+        return _E1
+    if user.role not in definition.roles:
+        return _E2
+    if users.is_suspended(user.user_id):
+        return _E3
+    non_device = definition.non_device
+    if non_device and request.target != DCC_ACCESS_CONTROL_BROKER:
+        return _E19  # R-E19-2
+    if non_device and not request.device_list:
+        return None  # 12.1, an 8.2 by address: no device to check
+    records: list[SmiRecord] = []
+    for device_id in request.device_list if non_device else (request.target,):
+        record = inventory.find(device_id)
+        if record is None or record.device_type not in definition.targets:
+            return _E19  # R-T22-2: absent, or of a type the SR cannot target
+        if definition.srv not in settings.e4_exempt_srvs and not inventory.eligible_user(record, user.user_id, user.role):
+            return _E4  # R-T22-2: E4 for Critical SRs too
+        if not definition.e5_exempt and not status_allows(request, definition, record, ruleset, settings, transform_only):
+            return _E5
+        records.append(record)
+    if request.command_variant in LOCAL_DELIVERY_VARIANTS:
+        for record in records:
+            if not local_delivery_allows(request, definition, record, settings):
+                return _E17  # the rulebook is silent on E17: it comes last
+    return None

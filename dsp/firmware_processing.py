@@ -33,12 +33,19 @@ def activation_feed(ruleset: RuleSet, response: ActivationResponse) -> Feed | No
     return None  # R-113-2: ignored before Req. 2
 
 
-def activation_alert_feed(ruleset: RuleSet, alert: ActivationAlert) -> Feed | None:
-    """A future-dated activation alert 0x8F66 / 0x8F67 (R-FD-1)."""
+def activation_alert_feed(ruleset: RuleSet, alert: ActivationAlert, *, records_current: bool = True) -> Feed | None:
+    """A future-dated activation alert 0x8F66 / 0x8F67 (R-FD-1).
+
+    `records_current` (R-FD-2, DspSettings.legacy_failure_alert_records_current): before Req. 2 a failure
+    alert carrying a Current version unlike the SMI's updates the SMI (without restoring), as one carrying
+    a Removed version does; False: only the N50/N51 branches apply.
+    """
     if alert.version is None:
         return None
     if ruleset is RuleSet.MP105:
         return WITH_RESTORE, "R-FD-1"
     if alert.alert_code == ALERT_ACTIVATION_SUCCESS and alert.outcome is ActivationOutcome.SUCCESS:
         return WITH_RESTORE, "R-FD-1"
+    if records_current:
+        return WITHOUT_RESTORE, "R-FD-2"
     return WARNINGS_ONLY, "R-FD-1"

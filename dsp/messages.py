@@ -104,6 +104,15 @@ class Acknowledged:
     command: DeviceCommand
 
 
+@frozen_record
+@dataclass(frozen=True, slots=True, eq=False)
+class LocalCommand:
+    """The Command for Local Delivery that a request with CV 2, 3, 6 or 7 is answered with (DUIS
+    ``ResponseMessage/LocalCommand``, R-E17-4): `command` is the command the user is to deliver over the HAN."""
+
+    command: DeviceCommand
+
+
 DeviceMessage = Union[FirmwareVersionRead, ActivationResponse, ActivationAlert, ImageDistributed, Acknowledged]
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from dsp import alerts
 from dsp.authorisation import authorise
-from dsp.catalogue import definition
+from dsp.catalogue import LOCAL_DELIVERY_VARIANTS, LOCAL_ONLY_VARIANTS, ServiceRequestDefinition, definition
 from dsp.cpl import CentralProductsList
 from dsp.errors import DomainError
 from dsp.firmware_processing import Feed, activation_alert_feed, activation_feed, read_firmware_feed
@@ -26,6 +26,7 @@ from dsp.messages import (
     FirmwareImage,
     FirmwareVersionRead,
     ImageDistributed,
+    LocalCommand,
     Outcome,
     ServiceRequest,
     ServiceResponse,
@@ -74,20 +75,19 @@ class DataServiceProvider:
 
     def submit(self, request: ServiceRequest, now: float) -> Outcome:
         """Authorise a request (Table 22) and answer it: an E-code, or an acknowledgement with the
-        commands for its devices, or (Non-Device SRs) the answer itself."""
-        row = definition(request.srv)
-        if request.command_variant not in row.command_variants:
-            raise DomainError(
-                f"command variant {request.command_variant} is not valid for SR {row.srv}: "
-                f"expected one of {sorted(row.command_variants)}"
-            )
-        failure = authorise(request, row, self.inventory, self.users, self.ruleset)
+        commands for its devices, or (Non-Device SRs) the answer itself, or (local delivery) the Command
+        for Local Delivery.
+
+        CV 4 here stands for the transform and its Signed Pre-Command at once (the simulator's supplier
+        signs at once, R-E5-7); CV 5 is the Signed Pre-Command alone: both go to the device.
+        """
+        row = self._checked(request)
+        failure = authorise(request, row, self.inventory, self.users, self.ruleset, self.settings)
         if failure is not None:
             return Outcome(responses=(ServiceResponse(request, failure, now),))  # R-E5-6: never reaches the device
         srv = row.srv
         if not row.served:
-            # [model] it passed every check, so it is acknowledged; the model has no device behaviour for it
-            return Outcome(responses=(ServiceResponse(request, _I99, now),))
+            return Outcome(responses=(ServiceResponse(request, _I99, now),))  # R-SRV-1: and it goes no further
         commands: tuple[DeviceCommand, ...]
         if srv == "11.3":
             commands = (DeviceCommand(request, request.target, self._image_to_activate(request)),)
@@ -100,8 +100,32 @@ class DataServiceProvider:
             return Outcome(responses=(ServiceResponse(request, _I0, now, ()),))
         else:
             commands = (DeviceCommand(request, request.target),)
+        if request.command_variant in LOCAL_DELIVERY_VARIANTS:
+            # R-E17-4: the Command for Local Delivery at once; CV 3 and 7 also go over the SM WAN
+            local = ServiceResponse(request, _I0, now, LocalCommand(commands[0]))
+            return Outcome((local,), _NO_COMMANDS if request.command_variant in LOCAL_ONLY_VARIANTS else commands)
         # R-E5-6: acknowledged now, answered with I0 when the device responds
         return Outcome((ServiceResponse(request, _I99, now),), commands)
+
+    def authorise(self, request: ServiceRequest, *, transform_only: bool = False) -> ResponseCode | None:
+        """Table 22 alone, changing nothing: the failing code, or None when the request passes.
+
+        `transform_only`: a Critical SR (CV 4) to be answered with its Pre-Command (DUIS serviceT), nothing
+        sent yet: E5 is not applied (R-E5-1); its Signed Pre-Command (CV 5) is checked when it comes.
+        """
+        row = self._checked(request)
+        return authorise(
+            request, row, self.inventory, self.users, self.ruleset, self.settings, transform_only=transform_only
+        )
+
+    def _checked(self, request: ServiceRequest) -> ServiceRequestDefinition:
+        row = definition(request.srv)
+        if request.command_variant not in row.command_variants:
+            raise DomainError(
+                f"command variant {request.command_variant} is not valid for SR {row.srv}: "
+                f"expected one of {sorted(row.command_variants)}"
+            )
+        return row
 
     def no_response(self, request: ServiceRequest, now: float) -> Outcome:
         """The response timeout passed with no device response (R-DEV-6)."""
@@ -159,7 +183,10 @@ class DataServiceProvider:
         elif kind is ActivationAlert:
             if TYPE_CHECKING:
                 assert isinstance(message, ActivationAlert)
-            changes, sent = self._feed(record, message.version, activation_alert_feed(self.ruleset, message), now)
+            feed = activation_alert_feed(
+                self.ruleset, message, records_current=self.settings.legacy_failure_alert_records_current
+            )
+            changes, sent = self._feed(record, message.version, feed, now)
         else:
             raise DomainError(f"unknown device message {kind.__name__}")
         return Outcome(response, _NO_COMMANDS, sent, changes)
@@ -179,13 +206,15 @@ class DataServiceProvider:
         gsme = self.inventory.find(gpf.gsme) if gpf.gsme else None
         if gsme is None or gsme.firmware == gsme_copy:
             return ()
-        return (alerts.gsme_mismatch(gsme, gsme_copy, now),)
+        return alerts.gsme_mismatch(gsme, gsme_copy, now, to_network_operator=self.settings.n52_to_network_operator)
 
     def _feed(self, record: SmiRecord, version: str | None, feed: Feed | None, now: float) -> RuleResult:
         if feed is None or version is None:
             return (), ()
         mode, rule = feed
-        return apply_version_rule(record, version, self.cpl, mode, now, rule)
+        return apply_version_rule(
+            record, version, self.cpl, mode, now, rule, restore_unchanged=self.settings.restore_on_unchanged_version
+        )
 
     # --- the Central Products List ------------------------------------------------------------------
 

@@ -36,13 +36,27 @@ def apply_version_rule(
     mode: VersionRuleMode,
     now: float,
     feed_rule: str,
+    *,
+    restore_unchanged: bool = True,
 ) -> RuleResult:
     """Apply the rule to a version `reported` by the device; returns the SMI changes and the alerts.
 
     `feed_rule` names the rule that made this message an input (R-112-2, R-113-1, ...), for the trace.
+    `restore_unchanged`: R-VER-5 applies (DspSettings.restore_on_unchanged_version).
     """
     smi = record.firmware
     if reported == smi:
+        if (
+            restore_unchanged
+            and mode.restore
+            and record.status is DeviceStatus.SUSPENDED
+            and cpl.status_of(record.device_type, record.model, reported) is CplStatus.CURRENT
+        ):
+            # R-VER-5 (3.8.120.4): the version is the current valid one again (a Removed entry listed Current
+            # again), the device is Suspended and its version matches a Current entry: restore it
+            restored = restore(record, now)  # R-CPL-3
+            change = SmiChange(record.device_id, "status", DeviceStatus.SUSPENDED, restored, feed_rule)
+            return (change,), alerts.device_restored(record, now, "R-VER-5")
         return _NOTHING, _NOTHING  # R-VER-1
     cpl_status = cpl.status_of(record.device_type, record.model, reported)
     if cpl_status is CplStatus.CURRENT:

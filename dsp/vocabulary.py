@@ -120,6 +120,7 @@ class ResponseCode(_Parse, Enum):
     E11 = "E11"
     E12 = "E12"
     E13 = "E13"
+    E17 = "E17"
     E19 = "E19"
     E21 = "E21"
 
@@ -143,7 +144,8 @@ _MEANINGS = {
     ResponseCode.E11: "Failed validation: Service Request not compatible with the device",
     ResponseCode.E12: "Failed validation: Command Variant not applicable to the Request type",
     ResponseCode.E13: "Failed validation: Request type not valid for the URL",
-    ResponseCode.E19: "Target device does not exist in the SMI",
+    ResponseCode.E17: "Failed authorisation: not available for Local Command Services (user role / device status)",
+    ResponseCode.E19: "Failed authorisation: the device does not exist",
     ResponseCode.E21: "No response received from the device",
 }
 

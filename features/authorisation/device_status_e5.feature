@@ -94,19 +94,30 @@ Feature: The device status check (E5)
       | ESME | mp105         |
       | GSME | mp105         |
 
-  @R-E5-3
+  @R-E5-3 @R-E5-8 @R-E17-5
   Scenario Outline: Top Up with command variant <cv> to a Suspended SMETS<smets> meter is answered <code>
     Given these devices are in the inventory:
       | device | type | smets   | firmware | status    |
       | E1     | ESME | <smets> | 0100AAAA | Suspended |
     When the supplier sends SR 2.2 to "E1" with command variant <cv>
-    Then the response code is "<code>"
+    Then the final response code is "<code>"
 
+    # CV 2 returns the top-up for local delivery: the answer is I0 with it (R-E17-4), nothing over the WAN
     Examples:
       | smets | cv | code |
-      | 1     | 2  | I99  |
+      | 1     | 2  | I0   |
       | 1     | 1  | E5   |
       | 2     | 2  | E5   |
+
+  @R-E5-8 @modelling-decision
+  Scenario: Read as Annex B's E5 row is written, a Suspended SMETS1 meter refuses a top-up with command variant 2
+    Given a Suspended SMETS1 device refuses a top-up with command variant 2
+    And these devices are in the inventory:
+      | device | type | smets | firmware | status    |
+      | E1     | ESME | 1     | 0100AAAA | Suspended |
+    When the supplier sends SR 2.2 to "E1" with command variant 2
+    Then the final response code is "E5"
+    And the request does not reach device "E1"
 
   @R-E5-3 @R-112-1 @Req-1
   Scenario Outline: Read Firmware Version joins the Suspended exception list under the MP105 rule sets (<ruleset>)

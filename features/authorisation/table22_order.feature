@@ -25,9 +25,20 @@ Feature: Authorisation of Service Requests in DUIS Table 22 order
     When the supplier sends SR 11.2 to "E1"
     Then the response code is "E3"
 
-  Scenario: A device the Service Request cannot target is refused E19
+  @R-E11-1
+  Scenario: A device the Service Request cannot target is refused E11, a validation check before Table 22
     When the supplier sends SR 11.3 to "P1" activating "0100AAAA"
-    Then the response code is "E19"
+    Then the final response code is "E11"
+    And the request does not reach device "P1"
+    When an unregistered user sends SR 11.3 to "P1" activating "0100AAAA"
+    Then the final response code is "E11"
+
+  @R-T22-2 @modelling-decision
+  Scenario: In the rulebook's order a device the Service Request cannot target is refused E19
+    Given the DSP checks E19 before E4 and E5
+    When the supplier sends SR 11.3 to "P1" activating "0100AAAA"
+    Then the final response code is "E19"
+    And the request does not reach device "P1"
 
   Scenario: A supplier that is not the device's responsible supplier is refused E4
     When another supplier sends SR 11.2 to "E1"

@@ -13,15 +13,16 @@ Feature: The Gas Proxy Function's copy of the GSME firmware version
       | G1     | GSME | 2     | 0100AAAA | Commissioned | P1  |
       | P1     | GPF  | 2     | 00000001 | Commissioned |     |
 
-  @R-112-6 @R-ALERT-1
-  Scenario Outline: A GPF reporting a GSME version unlike the SMI's sends N52 and never restores (<ruleset>)
+  @R-112-6 @R-ALERT-2
+  Scenario Outline: A GPF reporting a GSME version unlike the SMI's sends N52 to the Service Users and never restores (<ruleset>)
     Given the DSP applies the "<ruleset>" rules
     And the gas proxy "P1" holds GSME firmware "0200BBBB"
     When firmware "0100AAAA" is removed from the CPL for GSME
     And the supplier sends SR 11.2 to "P1"
     Then the response code is "I0"
+    And the 11.2 response from "P1" reports firmware "0200BBBB"
     And DCC alert "N52" is sent to the responsible supplier of "G1"
-    And DCC alert "N52" is not sent to the network operator of "G1"
+    And DCC alert "N52" is sent to the network operator of "G1"
     And DCC alert "N52" about "G1" reports firmware "0200BBBB" against SMI firmware "0100AAAA"
     And device "G1" has SMI status "Suspended"
     And device "G1" has SMI firmware "0100AAAA"
@@ -32,6 +33,15 @@ Feature: The Gas Proxy Function's copy of the GSME firmware version
       | legacy        |
       | mp105-option1 |
       | mp105         |
+
+  @R-ALERT-2 @modelling-decision
+  Scenario: Configured so, N52 goes to the gas supplier only
+    Given N52 goes to the gas supplier only
+    And the gas proxy "P1" holds GSME firmware "0200BBBB"
+    When the supplier sends SR 11.2 to "P1"
+    Then DCC alert "N52" is sent to the responsible supplier of "G1"
+    And DCC alert "N52" is not sent to the network operator of "G1"
+    And exactly 1 DCC alert is sent
 
   @R-112-6
   Scenario: A GPF copy equal to the SMI sends nothing

@@ -7,40 +7,33 @@ when a step first sends, removes or lets time pass, so the Given steps may come 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from devices import Device, build_device
+from devices import Device
 from dsp import (
-    CplStatus,
     DataServiceProvider,
     DccAlert,
     DeviceModel,
     DeviceStatus,
     DeviceType,
     RuleSet,
-    ServiceRequest,
     ServiceResponse,
     ServiceUser,
     SmiRecord,
     UserRole,
     definition,
     firmware_version,
-    image_hash,
 )
 from dsp.duis.codec import DuisCodec, trace_xml
 from dsp.errors import DomainError
-from dsp.inventory import NEEDS_PRIOR_STATUS
-from dsp.identities import DCC_ACCESS_CONTROL_BROKER as DCC  # BusinessTargetID of Non-Device SRs (11.1, 8.2, 12.1)
+from features.steps import inventory_setup
 from features.steps.aliases import Aliases
+from features.steps.request_builder import build_request
 from harness.sim.comms import Comms
 from features.steps.supplier_driver import SupplierDriver
 from harness.sim.world import Exchange, World
 
 UNITS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
-
-INVENTORY_COLUMNS = ("device", "type", "smets", "firmware", "status", "prior_status", "gpf", "chf", "supplier",
-                     "network_operator", "model")
-CPL_COLUMNS = ("device_type", "firmware", "status", "model")
 
 # The users every scenario starts with (alias, roles); a device's supplier and network operator default
 # to the ones of its fuel (RULES §1).
@@ -65,20 +58,6 @@ def whole_number(n: str) -> int:
     return int(n)
 
 
-def table(rows: list[list[str]], allowed: tuple[str, ...], required: tuple[str, ...], what: str) -> list[dict[str, str]]:
-    """A step's datatable as dicts, with unknown or missing columns named in one line."""
-    if not rows:
-        raise DomainError(f"the {what} table is empty")
-    header = [h.strip() for h in rows[0]]
-    unknown = [h for h in header if h not in allowed]
-    if unknown:
-        raise DomainError(f"unknown column {unknown[0]!r} in the {what} table: expected {', '.join(allowed)}")
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise DomainError(f"the {what} table needs a {missing[0]!r} column")
-    return [{h: str(v).strip() for h, v in zip(header, row) if str(v).strip() != ""} for row in rows[1:]]
-
-
 class ScenarioContext:
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
@@ -95,6 +74,7 @@ class ScenarioContext:
         self._when_started = False
         self._requests = 0
         self.users: dict[str, ServiceUser] = {}
+        self.absent: set[str] = set()  # devices named as not in the inventory
         for name, roles in _STANDARD_USERS:
             user_id = self.aliases.assign("user", name)
             self.users[name] = self.dsp.users.register(user_id, *roles)
@@ -137,62 +117,21 @@ class ScenarioContext:
         self.comms = dataclasses.replace(self.comms, **changes)
 
     def list_cpl(self, rows: list[list[str]]) -> None:
-        for row in table(rows, CPL_COLUMNS, ("device_type", "firmware", "status"), "CPL"):
-            device_type = DeviceType.parse(row["device_type"])
-            model = DeviceModel.parse(row["model"]) if "model" in row else DeviceModel.default_for(device_type)
-            self.dsp.cpl.add(device_type, model, firmware_version(row["firmware"]), CplStatus.parse(row["status"]))
+        inventory_setup.list_cpl(self, rows)
 
     def add_inventory(self, rows: list[list[str]]) -> None:
-        records: list[tuple[SmiRecord, dict[str, str]]] = []
-        for row in table(rows, INVENTORY_COLUMNS, ("device", "type", "firmware"), "inventory"):
-            records.append((self._add_record(row), row))
-        for record, row in records:  # pairings may name devices later in the table
-            if "gpf" in row:
-                self.dsp.inventory.pair_gas_proxy(record.device_id, self.device_id(row["gpf"]))
-            if "chf" in row:
-                self.dsp.inventory.pair_comms_hub(record.device_id, self.device_id(row["chf"]))
-        for record, _ in records:
-            gsme = self.dsp.inventory.find(record.gsme) if record.gsme else None
-            device = build_device(record.device_id, record.device_type, record.smets, record.firmware, record.model,
-                                  gsme_firmware=gsme.firmware if gsme is not None else record.firmware)
-            self.devices[record.device_id] = device
-            self.before[record.device_id] = record.snapshot()
-            if self.world is not None:
-                self.world.add_device(device)
+        inventory_setup.add_inventory(self, rows)
 
-    def _add_record(self, row: Mapping[str, str]) -> SmiRecord:
-        name = row["device"]
+    def not_in_inventory(self, name: str) -> None:
+        """An alias for a device the SMI does not hold (E4, E19)."""
         if self.aliases.known("device", name):
-            raise DomainError(f'device "{name}" is listed twice in the inventory')
-        device_type = DeviceType.parse(row["type"])
-        smets = row.get("smets", "2")
-        if smets not in ("1", "2"):
-            raise DomainError(f'SMETS version of "{name}" must be 1 or 2, got {smets!r}')
-        status = DeviceStatus.parse(row.get("status", "Commissioned"))
-        prior = row.get("prior_status")
-        if prior is None and status in NEEDS_PRIOR_STATUS:
-            prior = "Commissioned"  # documented default: suspended (or recovered) from Commissioned
-        model = DeviceModel.parse(row["model"]) if "model" in row else DeviceModel.default_for(device_type)
-        firmware = firmware_version(row["firmware"])
-        supplier = self._party(row.get("supplier"), "electricity supplier" if device_type.supplier_role is UserRole.IS
-                               else "gas supplier", device_type.supplier_role)
-        operator = self._party(row.get("network_operator"), "electricity distributor"
-                               if device_type.network_operator_role is UserRole.ED else "gas transporter",
-                               device_type.network_operator_role)
-        record = self.dsp.inventory.add(self.aliases.assign("device", name), device_type, firmware,
-                                        supplier=supplier, network_operator=operator, smets=int(smets), model=model,
-                                        status=status, prior_status=DeviceStatus.parse(prior) if prior else None,
-                                        since=self.now)
-        if self.dsp.cpl.find(device_type, model, firmware) is None:
-            self.dsp.list_on_cpl(device_type, model, firmware)  # documented: SMI firmware is Current unless listed
-        return record
+            raise DomainError(f'device "{name}" is already named in this scenario')
+        self.absent.add(self.aliases.assign("device", name))
 
-    def _party(self, name: str | None, default: str, role: UserRole) -> str:
-        if name is None:
-            return self.users[default].user_id
-        user_id = self.aliases.assign("user", name)
-        self.dsp.users.register(user_id, role)
-        return user_id
+    def set_status(self, name: str, status: str) -> None:
+        """The SMI status as the DCC sets it (Recovery, Recovered, ...), the history kept."""
+        record = self.record(name)
+        record.set_status(DeviceStatus.parse(status), self.now)
 
     # --- looking things up --------------------------------------------------------------------------
 
@@ -200,19 +139,13 @@ class ScenarioContext:
         return self.aliases.lookup("device", name, "the inventory lists")
 
     def record(self, name: str) -> SmiRecord:
-        return self.dsp.inventory.get(self.device_id(name))
+        device_id = self.device_id(name)
+        if device_id in self.absent:
+            raise DomainError(f'device "{name}" is not in the inventory (the scenario says so)')
+        return self.dsp.inventory.get(device_id)
 
     def device(self, name: str) -> Device:
         return self.devices[self.device_id(name)]
-
-    def sender(self, who: str, record: SmiRecord) -> ServiceUser:
-        if who == "the supplier":
-            return ServiceUser(record.supplier, record.device_type.supplier_role)
-        if who == "the network operator":
-            return ServiceUser(record.network_operator, record.device_type.network_operator_role)
-        if who == "another supplier":
-            return ServiceUser(self.users["another supplier"].user_id, record.device_type.supplier_role)
-        return ServiceUser(self.unregistered.user_id, record.device_type.supplier_role)
 
     def name(self, eui: str | None) -> str | None:
         return self.aliases.name_of(eui) if eui else None
@@ -249,48 +182,15 @@ class ScenarioContext:
     # --- When ---------------------------------------------------------------------------------------
 
     def send(self, who: str, srv: str, name: str, *, cv: str | None = None, firmware: str | None = None,
-             execute_in: float | None = None) -> Exchange:
-        row = definition(srv)
-        record = self.record(name)
-        user = self.sender(who, record)
-        srv = row.srv
-        variant = int(cv) if cv is not None else min(row.command_variants)
+             execute_in: float | None = None, local: bool = False, cancels: bool = False) -> Exchange:
         self._requests += 1
-        request_id = f"{user.user_id}:{record.device_id}:{self._requests}"
-        fields: dict = {"command_variant": variant, "request_id": request_id}
-        if srv == "11.1":
-            if firmware is None:
-                raise DomainError(f'SR 11.1 distributes an image: write the step as ... sends SR 11.1 to "{name}" distributing "<firmware>"')
-            firmware = firmware_version(firmware)
-            fields.update(device_list=(record.device_id,), firmware_version=firmware,
-                          firmware_hash=self._image(record, firmware))
-            target = DCC
-        elif srv == "11.3":
-            if firmware is None:
-                raise DomainError(f'SR 11.3 activates an image: write the step as ... sends SR 11.3 to "{name}" activating "<firmware>"')
-            fields["firmware_hash"] = self._image(record, firmware_version(firmware))
-            if execute_in is not None:
-                fields["execution_time"] = self.now + execute_in
-            target = record.device_id
-        elif firmware is not None or execute_in is not None:
-            raise DomainError(f"SR {srv} carries no firmware image: drop the \"distributing\"/\"activating\" part")
-        elif srv == "8.2":
-            fields["device_list"] = (record.device_id,)
-            target = DCC
-        elif srv == "12.1":
-            target = DCC
-        else:
-            target = record.device_id
+        request = build_request(self, who, srv, name, str(self._requests), cv=cv, firmware=firmware,
+                                execute_in=execute_in, local=local, cancels=cancels)
         world = self.live()
         self.trace_at_request = len(world.trace)
-        exchange = world.send(ServiceRequest(srv, user, target, **fields))
+        exchange = world.send(request)
         self.exchanges.append(exchange)
         return exchange
-
-    def _image(self, record: SmiRecord, firmware: str) -> bytes:
-        """The image hash the CPL gives this version of the device's model (the supplier's image)."""
-        entry = self.dsp.cpl.find(record.device_type, record.model, firmware)
-        return entry.image_hash if entry is not None else image_hash(record.device_type.value, str(record.model), firmware)
 
     def pass_time(self, seconds: float) -> None:
         self.live().advance(seconds)

@@ -4,9 +4,11 @@ from __future__ import annotations
 from devices import GasProxyFunction
 from dsp import (
     DeviceType,
+    definition,
     firmware_version,
 )
 from dsp.errors import DomainError
+from dsp.rulesets import Table22Order
 from features.steps.context import ScenarioContext, duration
 from features.steps.phrases import step
 
@@ -49,6 +51,11 @@ def _(sm: ScenarioContext, device: str, firmware: str) -> None:
     proxy.refresh(firmware_version(firmware))
 
 
+@step("Given", 'device "{device}" is not in the inventory', 'Given device "X1" is not in the inventory')
+def _(sm: ScenarioContext, device: str) -> None:
+    sm.not_in_inventory(device)
+
+
 @step("Given", 'the supplier of "{device}" is suspended', 'Given the supplier of "E1" is suspended')
 def _(sm: ScenarioContext, device: str) -> None:
     sm.dsp.users.suspend(sm.record(device).supplier)
@@ -70,6 +77,39 @@ def _(sm: ScenarioContext, device_type: str) -> None:
       "Given a device response that never comes is not answered E21")
 def _(sm: ScenarioContext) -> None:
     sm.set_dsp(e21_on_timeout=False)
+
+
+@step("Given", "the DSP checks E19 before E4 and E5", "Given the DSP checks E19 before E4 and E5")
+def _(sm: ScenarioContext) -> None:
+    sm.set_dsp(table22_order=Table22Order.RULEBOOK)  # R-T22-2
+
+
+@step("Given", "E4 is not applied to SR {srv}", "Given E4 is not applied to SR 11.2")
+def _(sm: ScenarioContext, srv: str) -> None:
+    sm.set_dsp(e4_exempt_srvs=sm.dsp.settings.e4_exempt_srvs | {definition(srv).srv})  # R-E4-1
+
+
+@step("Given", "the DSP does not restore a Suspended device that reports its SMI version",
+      "Given the DSP does not restore a Suspended device that reports its SMI version")
+def _(sm: ScenarioContext) -> None:
+    sm.set_dsp(restore_on_unchanged_version=False)  # R-VER-5 off
+
+
+@step("Given", "N52 goes to the gas supplier only", "Given N52 goes to the gas supplier only")
+def _(sm: ScenarioContext) -> None:
+    sm.set_dsp(n52_to_network_operator=False)  # R-ALERT-2 off
+
+
+@step("Given", "a Suspended SMETS1 device refuses a top-up with command variant 2",
+      "Given a Suspended SMETS1 device refuses a top-up with command variant 2")
+def _(sm: ScenarioContext) -> None:
+    sm.set_dsp(smets1_top_up_cv2_when_suspended=False)  # R-E5-8 off
+
+
+@step("Given", "before MP105 a failure alert updates the SMI only for a Removed version",
+      "Given before MP105 a failure alert updates the SMI only for a Removed version")
+def _(sm: ScenarioContext) -> None:
+    sm.set_dsp(legacy_failure_alert_records_current=False)  # R-FD-2 off
 
 
 @step("Given", "the response timeout is {n} {unit}", "Given the response timeout is 30 minutes")

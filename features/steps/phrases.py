@@ -27,6 +27,7 @@ _BARE = {
     "retries": r"retry|retries",
     "times": r"times?",
     "updates": r"updates?",
+    "alerts": r"alerts?",
     "is": r"is|are",
 }
 _PLACEHOLDER = re.compile(r'"\{(\w+)\}"|\{(\w+)\}')

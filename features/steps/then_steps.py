@@ -5,7 +5,9 @@ from dsp import (
     ActivationOutcome,
     ActivationResponse,
     DeviceStatus,
+    FirmwareVersionRead,
     InventoryRow,
+    LocalCommand,
     ResponseCode,
     firmware_version,
 )
@@ -30,6 +32,25 @@ def _(sm: ScenarioContext, code: str) -> None:
     exchange = sm.last
     if expected in [r.code for r in exchange.responses]:
         raise ScenarioFailure(f"expected no response code {expected.value}, but {sm.describe(exchange)}")
+
+
+@step("Then", 'the final response code is "{code}"', 'Then the final response code is "E21"')
+def _(sm: ScenarioContext, code: str) -> None:
+    expected = ResponseCode.parse(code)
+    exchange = sm.last
+    final = exchange.responses[-1].code if exchange.responses else None
+    if final is not expected:
+        raise ScenarioFailure(f"expected the final response code {expected.value}, but {sm.describe(exchange)}")
+
+
+@step("Then", 'the request is answered with a local command for "{device}"',
+      'Then the request is answered with a local command for "E1"')
+def _(sm: ScenarioContext, device: str) -> None:
+    device_id = sm.device_id(device)
+    exchange = sm.last
+    local = [r for r in exchange.responses if isinstance(r.body, LocalCommand) and r.body.command.device_id == device_id]
+    if not local or local[0].code is not ResponseCode.I0:
+        raise ScenarioFailure(f'expected an I0 carrying a local command for "{device}", but {sm.describe(exchange)}')
 
 
 @step("Then", "no response is received", "Then no response is received")
@@ -96,6 +117,19 @@ def _(sm: ScenarioContext, device: str, code: str) -> None:
     if not any(int(c, 16) == wanted for c in sent):
         raise ScenarioFailure(f'expected "{device}" to send activation alert 0x{wanted:04X}, '
                               f"but it sent {', '.join(sent) or 'none'}")
+
+
+@step("Then", 'the 11.2 response from "{device}" reports firmware "{firmware}"',
+      'Then the 11.2 response from "E1" reports firmware "0200BBBB"')
+def _(sm: ScenarioContext, device: str, firmware: str) -> None:
+    found = sm.device_responses(device, FirmwareVersionRead)
+    if not found:
+        raise ScenarioFailure(f'no SR 11.2 response from "{device}" has reached the user')
+    body = found[-1].body
+    assert isinstance(body, FirmwareVersionRead)
+    if body.version != firmware_version(firmware):
+        raise ScenarioFailure(f'expected the 11.2 response from "{device}" to report firmware {firmware_version(firmware)}, '
+                              f"but it reported {body.version or 'no firmware version'}")
 
 
 @step("Then", 'the inventory response lists "{device}" with SMI status "{status}"',
@@ -237,6 +271,12 @@ def _(sm: ScenarioContext, code: str, device: str) -> None:
     _check_sent(sm, code.strip(), device, "supplier and network operator")
 
 
+@step("Then", 'DCC alert "{code}" is sent to the network operator of "{device}"',
+      'Then DCC alert "N52" is sent to the network operator of "G1"')
+def _(sm: ScenarioContext, code: str, device: str) -> None:
+    _check_sent(sm, code.strip(), device, "network operator")
+
+
 @step("Then", 'DCC alert "{code}" is sent to the responsible supplier of "{device}"',
       'Then DCC alert "N50" is sent to the responsible supplier of "E1"')
 def _(sm: ScenarioContext, code: str, device: str) -> None:
@@ -280,3 +320,10 @@ def _(sm: ScenarioContext) -> None:
     alerts = sm.window_alerts()
     if alerts:
         raise ScenarioFailure(f"expected no DCC alerts, but the DCC alerts sent were: {sm.describe_alerts(alerts)}")
+
+
+@step("Then", "exactly {n} DCC {alerts} {is} sent", "Then exactly 2 DCC alerts are sent")
+def _(sm: ScenarioContext, n: str) -> None:
+    alerts = sm.window_alerts()
+    if len(alerts) != whole_number(n):
+        raise ScenarioFailure(f"expected exactly {n} DCC alert(s), but {len(alerts)} were sent: {sm.describe_alerts(alerts)}")

@@ -55,6 +55,35 @@ def _(sm: ScenarioContext, sender: str, srv: str, device: str, firmware: str, n:
     sm.send(sender, srv, device, firmware=firmware, execute_in=duration(n, unit))
 
 
+@step("When", '{sender} sends SR {srv} to "{device}" activating "{firmware}" with command variant {cv}',
+      'When the supplier sends SR 11.3 to "E1" activating "0200BBBB" with command variant 5')
+def _(sm: ScenarioContext, sender: str, srv: str, device: str, firmware: str, cv: str) -> None:
+    sm.send(sender, srv, device, firmware=firmware, cv=cv)
+
+
+@step("When", '{sender} sends SR {srv} to "{device}" for local delivery',
+      'When the supplier sends SR 11.2 to "E1" for local delivery')
+def _(sm: ScenarioContext, sender: str, srv: str, device: str) -> None:
+    sm.send(sender, srv, device, local=True)
+
+
+@step("When", '{sender} sends SR {srv} to "{device}" activating "{firmware}" for local delivery',
+      'When the supplier sends SR 11.3 to "E1" activating "0200BBBB" for local delivery')
+def _(sm: ScenarioContext, sender: str, srv: str, device: str, firmware: str) -> None:
+    sm.send(sender, srv, device, firmware=firmware, local=True)
+
+
+@step("When", 'the supplier cancels the future-dated activation on "{device}"',
+      'When the supplier cancels the future-dated activation on "E1"')
+def _(sm: ScenarioContext, device: str) -> None:
+    sm.send("the supplier", "11.3", device, cancels=True)
+
+
+@step("Given/When", 'the SMI status of "{device}" is set to "{status}"', 'When the SMI status of "E1" is set to "Recovery"')
+def _(sm: ScenarioContext, device: str, status: str) -> None:
+    sm.set_status(device, status)
+
+
 @step("When", "{n} {unit} of simulated time {pass}", "When 3 hours of simulated time pass")
 def _(sm: ScenarioContext, n: str, unit: str) -> None:
     sm.pass_time(duration(n, unit))

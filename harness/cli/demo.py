@@ -59,7 +59,7 @@ def story(ruleset: RuleSet) -> list[Step]:
         code = submitted.code.value if submitted.code is not None else "-"
         for command in submitted.commands:
             answer = meter.handle(command, now)
-            if lose_response:
+            if lose_response or answer is None:  # None: the device discarded it (R-E4-3; never here)
                 note(f"SR {request.srv}: device answers, the response is lost", code)
                 return
             processed = dsp.receive(answer, now)

@@ -78,7 +78,13 @@ class DevicePath(UserPath):
         omits = p_omit >= 1.0 or (p_omit > 0.0 and self.streams.uniform(index, number, purpose.OMITS_VERSION) < p_omit)
         message = device.handle(command, now, activation_fails=fails, retry_omits_version=omits)
         if self._tracing:
-            self._note(now, "device_command", srv, device_id, request.user.user_id, None, describe(message))
+            self._note(now, "device_command", srv, device_id, request.user.user_id, None,
+                       describe(message) if message is not None else {"message": "discarded"})
+        if message is None:  # R-E4-3: a command the device could not authenticate: it answers nothing
+            if not flight.armed:
+                self._arm_timeout(flight)
+            self._watch(flight.exchange, None)
+            return
         if type(message) is ActivationResponse:
             if message.scheduled:  # R-FD-1: the outcome comes later, as a device alert
                 due = request.execution_time

@@ -120,7 +120,7 @@ class Bench:
         exchange = Exchange(submitted)
         for command in submitted.commands:
             answer = self.devices[command.device_id].handle(command, self.now, **(device_kwargs or {}))
-            if not lose_response:
+            if answer is not None and not lose_response:  # None: the device discarded it (R-E4-3)
                 exchange.processed = self.dsp.receive(answer, self.now)
         return exchange
 

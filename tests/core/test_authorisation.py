@@ -1,4 +1,4 @@
-"""DUIS Table 22 in order (E1, E2, E3, E19, E4, E5) and every E5 rule (RULES §3)."""
+"""DUIS Table 22: E1, E2, E3 and every E5 rule (RULES §3); the order itself is test_table22_order.py."""
 import pytest
 
 from dsp import DeviceStatus, DomainError, ResponseCode, ServiceRequest, ServiceUser, UserRole
@@ -28,9 +28,10 @@ def test_suspended_user_fails_e3():
     assert bench.send("11.2", device).code is ResponseCode.E3
 
 
-def test_unknown_device_fails_e19():
+def test_unknown_device_fails_e19_for_a_critical_request():
+    """R-E19-1: E4 is not applied to a Critical SR, so the missing device is found by E19."""
     bench = Bench()
-    request = ServiceRequest("11.2", bench.supplier, "00-DB-12-34-56-78-90-FF")
+    request = ServiceRequest("11.3", bench.supplier, "00-DB-12-34-56-78-90-FF", command_variant=4, firmware_hash=bytes(32))
     assert bench.dsp.submit(request, 0.0).code is ResponseCode.E19
 
 
@@ -131,7 +132,7 @@ def test_suspended_device_rejects_top_up_except_command_variant_2_on_smets1(rule
     bench = Bench(ruleset)
     smets1 = bench.add(smets=1, status=DeviceStatus.SUSPENDED, prior_status=DeviceStatus.COMMISSIONED)
     smets2 = bench.add(smets=2, status=DeviceStatus.SUSPENDED, prior_status=DeviceStatus.COMMISSIONED)
-    assert bench.send("2.2", smets1, command_variant=2).code is ResponseCode.I99
+    assert bench.send("2.2", smets1, command_variant=2).code is ResponseCode.I0  # R-E17-4: its local command
     assert bench.send("2.2", smets1, command_variant=1).code is ResponseCode.E5
     assert bench.send("2.2", smets2, command_variant=2).code is ResponseCode.E5
 
@@ -225,7 +226,9 @@ def test_rejected_request_changes_nothing_in_the_smi():
     assert bench.record(device).snapshot() == before
 
 
-def test_request_to_a_device_type_the_srv_cannot_target_fails_e19():
+def test_request_to_a_device_type_the_srv_cannot_target_fails_e11():
+    """R-E11-1: DUIS validation (Invalid Service Request / device type combination), before Table 22."""
     bench = Bench()
     gsme, gpf = bench.add_gas_pair()
-    assert bench.send("11.3", gpf, user=bench.gas_supplier, version=NEW).code is ResponseCode.E19
+    assert bench.send("11.3", gpf, user=bench.gas_supplier, version=NEW).code is ResponseCode.E11
+    assert bench.send("11.3", gpf, user=bench.other_supplier, version=NEW).code is ResponseCode.E11

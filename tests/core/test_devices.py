@@ -79,6 +79,55 @@ def test_smets1_updates_in_one_step_and_its_retry_may_carry_no_version():
     assert kept.processed.responses[0].body.version == NEW
 
 
+@pytest.mark.parametrize("fails,known_image,outcome", [
+    (True, True, ActivationOutcome.ACTIVATION_FAILURE),
+    (False, False, ActivationOutcome.HASH_MISMATCH),  # the hash names no image the CPL knows
+])
+def test_a_smets1_failed_activation_may_carry_no_version(fails, known_image, outcome):
+    """R-DEV-7: "a failed activation response may not contain firmware version" (the seed, Annex C)."""
+    bench = Bench()
+    device = bench.add(smets=1)
+    request = bench.request("11.3", device, version=NEW)
+    if not known_image:
+        request = bench.request("11.3", device, version=NEW, firmware_hash=bytes(32))
+    command = bench.dsp.submit(request, 0.0).commands[0]
+    meter = bench.devices[device]
+    omitted = meter.handle(command, 0.0, activation_fails=fails, retry_omits_version=True)
+    kept = meter.handle(command, 0.0, activation_fails=fails, retry_omits_version=False)
+    assert (omitted.outcome, omitted.version) == (outcome, None)
+    assert (kept.outcome, kept.version) == (outcome, OLD) and meter.running == OLD
+
+
+def test_a_smets1_success_always_carries_its_version():
+    """R-DEV-7 concerns failures only: a success reports the version now running."""
+    bench = Bench()
+    device = bench.add(smets=1)
+    body = bench.send("11.3", device, version=NEW, device_kwargs={"retry_omits_version": True}).processed.responses[0].body
+    assert (body.outcome, body.version) == (ActivationOutcome.SUCCESS, NEW)
+
+
+def test_a_device_that_trusts_nobody_in_particular_executes_every_command():
+    """R-E4-3: trusted_signers None (the simulator's fleets) trusts every sender."""
+    bench = Bench()
+    device = bench.add()
+    assert bench.devices[device].trusted_signers is None
+    bench.send("11.1", device, version=NEW)
+    bench.send("11.3", device, user=bench.other_supplier, version=NEW)
+    assert bench.devices[device].running == NEW
+
+
+def test_a_gpf_discards_a_critical_command_from_a_party_it_does_not_trust():
+    """R-E4-3 for the GPF too."""
+    bench = Bench()
+    gsme, gpf = bench.add_gas_pair()
+    proxy = bench.devices[gpf]
+    proxy.trusted_signers = frozenset()
+    command = bench.dsp.submit(bench.request("11.2", gpf, user=bench.gas_supplier), 0.0).commands[0]
+    assert proxy.handle(command, 0.0) is not None  # 11.2 is not Critical
+    critical = type(command)(bench.request("11.3", gsme, version=NEW), gpf)
+    assert proxy.handle(critical, 0.0) is None
+
+
 def test_gpf_answers_with_its_own_lagging_copy_of_the_gsme_version():
     """R-DEV-5"""
     bench = Bench()

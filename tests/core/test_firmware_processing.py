@@ -104,14 +104,15 @@ def test_ppmid_and_hcalcs_read_responses_do_not_restore_unless_configured(device
 
 
 @pytest.mark.parametrize("ruleset", RULESETS)
-def test_gpf_mismatch_sends_n52_to_the_gas_supplier_and_never_restores_the_gsme(ruleset):
-    """R-112-6: the GPF's (lagging) copy of the GSME version is never an input for restoring."""
+def test_gpf_mismatch_sends_n52_to_the_service_users_and_never_restores_the_gsme(ruleset):
+    """R-112-6: the GPF's (lagging) copy of the GSME version is never an input for restoring.
+    R-ALERT-2: N52 goes to the GSME's Service Users, its gas supplier and its gas transporter."""
     bench = Bench(ruleset)
     gsme, gpf = bench.add_gas_pair(OLD)
     bench.remove(OLD, DeviceType.GSME)
     bench.devices[gpf].refresh(NEW)  # the GSME runs NEW and told its GPF
     exchange = bench.send("11.2", gpf, user=bench.gas_supplier)
-    assert [(a.code, a.recipient) for a in exchange.processed.alerts] == [("N52", GAS_SUPPLIER)]
+    assert [(a.code, a.recipient) for a in exchange.processed.alerts] == [("N52", GAS_SUPPLIER), ("N52", GAS_TRANSPORTER)]
     payload = exchange.processed.alerts[0].payload
     assert (payload.device_id, payload.smi_version, payload.device_version) == (gsme, OLD, NEW)
     assert bench.record(gsme).status is DeviceStatus.SUSPENDED and bench.record(gsme).firmware == OLD
@@ -234,6 +235,43 @@ def test_failure_alert_0x8f67_with_an_unknown_version_warns_n51_under_every_rule
     assert [a.code for a in processed.alerts] == ["N51"]
 
 
+@pytest.mark.parametrize("ruleset", ["legacy", "mp105-option1"])
+def test_before_req_2_a_failure_alert_carrying_a_current_version_updates_the_smi_without_restoring(ruleset):
+    """R-FD-2: as a Removed version on an 0x8F67 is recorded (N50's trigger), so is a Current one."""
+    bench = Bench(ruleset)
+    device = stuck_after_lost_activation(bench)
+    bench.send("11.1", device, version=NEW)
+    bench.send("11.3", device, version=NEW, execution_time=HOUR)
+    alert = bench.devices[device].execute_due(2 * HOUR, activation_fails=True)
+    processed = bench.dsp.receive(alert, 2 * HOUR)
+    record = bench.record(device)
+    assert alert.alert_code == 0x8F67 and record.firmware == NEW and record.status is DeviceStatus.SUSPENDED
+    assert [(c.field, c.rule) for c in processed.changes] == [("firmware", "R-VER-2")] and processed.alerts == ()
+
+
+def test_the_warnings_only_reading_of_a_legacy_failure_alert_is_a_labelled_option():
+    """R-FD-2 off: an 0x8F67 feeds only the N50/N51 branches, so the Current version is not recorded."""
+    settings = DspSettings(legacy_failure_alert_records_current=False)
+    bench = Bench("legacy", settings=settings)
+    device = stuck_after_lost_activation(bench)
+    bench.send("11.1", device, version=NEW)
+    bench.send("11.3", device, version=NEW, execution_time=HOUR)
+    alert = bench.devices[device].execute_due(2 * HOUR, activation_fails=True)
+    assert bench.dsp.receive(alert, 2 * HOUR).changes == () and bench.record(device).firmware == OLD
+    assert "N50/N51 branches" in settings.modelling_decisions()["R-FD-2"]
+
+
+def test_a_legacy_failure_alert_carrying_a_removed_version_still_warns_n50():
+    """R-FD-2 leaves the R-VER-3 branch as it was."""
+    bench = Bench("legacy")
+    device = bench.add(firmware=NEW, runs=WITHDRAWN)
+    bench.send("11.1", device, version=NEW)
+    bench.send("11.3", device, version=NEW, execution_time=HOUR)
+    alert = bench.devices[device].execute_due(2 * HOUR, activation_fails=True)
+    processed = bench.dsp.receive(alert, 2 * HOUR)
+    assert [a.code for a in processed.alerts] == ["N50"] and bench.record(device).firmware == WITHDRAWN
+
+
 # --- R-ALERT-1 ----------------------------------------------------------------------------------
 
 
@@ -264,3 +302,27 @@ def test_n50_and_n51_go_to_the_responsible_supplier_only():
         device = bench.add(runs=version)
         alerts = bench.send("11.2", device).processed.alerts
         assert [(a.code, a.recipient) for a in alerts] == [(code, IMPORT_SUPPLIER)]
+
+
+def test_n52_to_the_gas_supplier_only_is_a_labelled_option():
+    """R-ALERT-2 off: the rulebook's reading, the gas supplier alone."""
+    settings = DspSettings(n52_to_network_operator=False)
+    bench = Bench("mp105", settings=settings)
+    gsme, gpf = bench.add_gas_pair(OLD)
+    bench.devices[gpf].refresh(NEW)
+    exchange = bench.send("11.2", gpf, user=bench.gas_supplier)
+    assert [(a.code, a.recipient, a.rule) for a in exchange.processed.alerts] == [("N52", GAS_SUPPLIER, "R-112-6")]
+    assert "gas supplier only" in settings.modelling_decisions()["R-ALERT-2"]
+    assert "gas transporter" in DspSettings().modelling_decisions()["R-ALERT-2"]
+
+
+def test_n52_to_the_gas_transporter_names_its_role():
+    """R-ALERT-2: the second N52 goes to the GSME's network operator, as GT."""
+    bench = Bench("mp105")
+    gsme, gpf = bench.add_gas_pair(OLD)
+    bench.devices[gpf].refresh(NEW)
+    alerts = bench.send("11.2", gpf, user=bench.gas_supplier).processed.alerts
+    assert [(a.recipient, a.recipient_role.value, a.rule) for a in alerts] == [
+        (GAS_SUPPLIER, "GS", "R-112-6"),
+        (GAS_TRANSPORTER, "GT", "R-ALERT-2"),
+    ]
