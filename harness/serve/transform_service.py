@@ -20,8 +20,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from dsp import ResponseCode, ServiceRequest, ServiceResponse
-from dsp.authorisation import authorise
-from dsp.catalogue import definition
 from dsp.duis.bodies import ActivateFirmware, SignedPreCommand
 from dsp.duis.codec import DuisCodec
 from dsp.duis.envelope import DuisRequest
@@ -116,5 +114,6 @@ class TransformService:
 
 
 def _table22(dsp: DataServiceProvider, request: ServiceRequest) -> ResponseCode | None:
-    """Table 22 alone, nothing sent: the check of a Critical SR before its pre-command is returned."""
-    return authorise(request, definition(request.srv), dsp.inventory, dsp.users, dsp.ruleset)
+    """Table 22 alone, nothing sent: the check of a Critical SR before its pre-command is returned (E5 is
+    not applied to a Critical SR; its Signed Pre-Command is checked in Recovery, R-E5-1 / R-E5-7)."""
+    return dsp.authorise(request, transform_only=True)
