@@ -130,7 +130,8 @@ def bar_panel(bars: Sequence[Bar], *, xlabel: str, percent: bool = False, chart_
     for i, bar in enumerate(bars):  # the mean written at the end of its bar: readable without the axis
         if bar.mean is not None:
             end = max(v * scale for v in (bar.mean, bar.hi, *bar.samples) if v is not None)
-            text = f"{bar.mean * scale:.2f} %" if percent else f"{bar.mean * scale:.3g}"
+            value = bar.mean * scale
+            text = f"{value:.2f} %" if percent else f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
             ax.annotate(text, (end, len(bars) - 1 - i), xytext=(6, 0), textcoords="offset points",
                         va="center", fontsize=9, fontweight="bold")
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(6))

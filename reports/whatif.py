@@ -16,6 +16,7 @@ from typing import Any
 from reports import charts
 from reports.render import format_number, render, write_atomically
 from reports.whatif_comparisons import comparisons_view
+from reports.whatif_costs import costs_view
 from reports.whatif_suppliers import suppliers_view
 from reports.whatif_traffic import traffic_chart
 from reports import whatif_metrics
@@ -44,6 +45,22 @@ OUTCOME = ("suspended_at_end_fraction", "restored_fraction", "firmware_misaligne
 RESTORE = ("time_to_restore_hours_p50", "time_to_restore_hours_p95")
 EFFORT = ("service_requests_per_device", "wasted_firmware_updates_per_device")
 MAX_REPLICATION_ROWS = 50
+# the optional metrics' charts, when the summary has them: (id, title, metrics, kind or percent, axis label)
+OPTIONAL_BARS = (
+    ("prepay", "Prepayment meters: top-ups rejected", ("topups_rejected_per_prepay_device",), "count", "per prepayment meter"),
+    ("prepay-hours", "Prepayment meters: hours Suspended", ("prepay_hours_suspended_per_prepay_device",), "hours",
+     "hours per prepayment meter"),
+    ("visits", "Site visits", ("site_visits_per_1000_devices",), "count", "per 1,000 devices"),
+    ("cost", "Cost", ("cost_per_1000_devices",), "money", "GBP per 1,000 devices"),
+)
+OPTIONAL_LINES = (
+    ("prepay", "Prepayment meters: top-ups rejected (E5) and hours Suspended per meter",
+     ("topups_rejected_per_prepay_device", "prepay_hours_suspended_per_prepay_device"), False, "per prepayment meter"),
+    ("prepay-share", "Prepayment meters with at least one top-up rejected", ("prepay_topup_rejected_fraction",), True,
+     "prepayment meters"),
+    ("cost", "Site visits and cost per 1,000 devices", ("site_visits_per_1000_devices", "cost_per_1000_devices"), False,
+     "per 1,000 devices"),
+)
 
 
 def write_report(out_dir: Path | str, summary: Any, replications_rows: Iterable[Mapping[str, Any]]) -> Path:
@@ -144,6 +161,7 @@ def whatif_view(summary: Any, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
         "scenario": _scenario_rows(points, table),
         "headline": (comparisons["headline"] if comparisons else []) + _headline(points, table),
         "comparisons": comparisons,
+        "costs": costs_view(summary),
         "suppliers": suppliers_view(points, _headline_values(summary), lambda p: series_label(p, table["series_by"])),
         "manifest": kv(manifest),
         "modelling_decisions": sorted(((summary.get("modelling_decisions") if isinstance(summary, Mapping) else None)
@@ -218,13 +236,14 @@ def _results_view(table) -> dict[str, Any]:
 
 
 def _single_charts(summary: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    samples = {n: column(rows, n) for n in CORE}
+    present = set(summary.get("metrics") or {})
+    samples = {n: column(rows, n) for n in METRICS}
     out = []
     for chart_id, title, names, kind, xlabel in (
         ("outcome", "Where the devices ended up", OUTCOME, "fraction", "share of devices"),
         ("restore", "Time to restore a Suspended device", RESTORE, "hours", "hours from suspension to restore"),
         ("effort", "Effort per device", EFFORT, "count", "per device"),
-    ):
+    ) + tuple(spec for spec in OPTIONAL_BARS if all(n in present for n in spec[2])):
         bars = [charts.Bar(SHORT[n], *metric(summary, n), samples=samples[n]) for n in names]
         svg = charts.bar_panel(bars, xlabel=xlabel, percent=kind == "fraction", chart_id=chart_id, title=title)
         table_rows = [[SHORT[n], (mean(triple_of(summary, n), kind), ci(triple_of(summary, n), kind)),
@@ -265,24 +284,25 @@ def _sweep_charts(points, table) -> list[dict[str, Any]]:
                                      [p["values"][name]["hi"] for p in pts]))
         return out
 
-    specs = (
+    specs: tuple[tuple[str, str, tuple[str, ...], bool, str], ...] = (
         ("suspended", "Devices left Suspended at the end", ("suspended_at_end_fraction",), True, "devices left Suspended"),
         ("misaligned", "SMI firmware differs from the device's at the end (all devices)",
          ("firmware_misaligned_at_end_fraction",), True, "devices misaligned"),
         ("restore", "Time to restore a Suspended device", RESTORE, False, "hours"),
         ("effort", "Service requests and wasted firmware updates per device", EFFORT, False, "per device"),
     )
+    present = {m["name"] for m in table["metrics"]}
+    specs += tuple(spec for spec in OPTIONAL_LINES if all(n in present for n in spec[2]))
     out = []
     for chart_id, title, names, percent, ylabel in specs:
         panels = [(SHORT[n] if len(names) > 1 else "", series_for(n)) for n in names]
         svg = charts.line_panels(panels, xlabel, ylabel=ylabel, percent=percent, categories=categories,
                                  chart_id=chart_id, title=title)
-        kind = METRICS[names[0]][1]
         keys = ([x] if x else []) + table["series_by"]
         columns = [param_label(k) for k in keys] + [SHORT[n] + " (95% CI)" for n in names]
         ordered = sorted(table["points"], key=lambda p: (series_labels.index(p["series"]), p["parameters"].get(x, 0) if x else 0))
         rows = [[fmt_param(k, p["parameters"].get(k)) for k in keys]
-                + [(mean(p['values'][n], kind), ci(p['values'][n], kind)) for n in names] for p in ordered]
+                + [(mean(p['values'][n], METRICS[n][1]), ci(p['values'][n], METRICS[n][1])) for n in names] for p in ordered]
         if table["series_by"] and x:  # series first, then x: the table reads like the legend
             columns = [param_label(k) for k in table["series_by"]] + [param_label(x)] + columns[len(keys):]
             rows = [r[1:len(keys)] + [r[0]] + r[len(keys):] for r in rows]

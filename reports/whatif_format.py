@@ -29,6 +29,8 @@ def one(value: float | None, kind: str) -> str:
         return f"{value:.2f} h"
     if kind == "money":
         return f"£{value:,.0f}" if value >= 0 else f"−£{-value:,.0f}"
+    if kind == "money_p":  # a unit price: pence shown
+        return f"£{value:,.2f}"
     return f"{value:.3f}"
 
 

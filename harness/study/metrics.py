@@ -11,6 +11,13 @@ Per replication, at the horizon:
   firmware (only the SMI was wrong) / all devices.
 - `firmware_misaligned_at_end_fraction`: devices whose SMI firmware differs from what they run / all
   devices, Suspended or not (Requirement 2's benefit for every device).
+
+With `[costs]` (issue 14):
+
+- `site_visits_per_1000_devices`: site visits (harness/sim/site_visits.py) per 1,000 devices.
+- `cost_per_1000_devices`: GBP per 1,000 devices: per_service_request x the suppliers' SRs (campaign and
+  recovery, 8.2 included; top-ups are business as usual and not counted) + per_firmware_update x update
+  jobs (the campaign's and re-updates) + per_site_visit x site visits.
 """
 from __future__ import annotations
 
@@ -30,6 +37,7 @@ METRICS = (
     "wasted_firmware_updates_per_device",
     "firmware_misaligned_at_end_fraction",
 )
+COST_METRICS = ("site_visits_per_1000_devices", "cost_per_1000_devices")  # with [costs] only
 ALERT_CODES = ("N28", "N29", "N50", "N51", "N52")  # N28: the suspension alert's modelled code (R-CPL-2)
 _SUSPENDED = DeviceStatus.SUSPENDED
 
@@ -119,8 +127,8 @@ def metrics_of(counts: dict[str, int], restore_times: Sequence[float]) -> dict[s
     `SortedUnion` of its shards' sorted times: the percentiles are exact either way)."""
     n, suspended, ever = counts["devices"], counts["suspended"], counts["ever_suspended"]
     if not n:  # a supplier whose share of a small fleet came to no device
-        return dict.fromkeys(METRICS)
-    return {
+        return dict.fromkeys(METRICS + (COST_METRICS if "cost" in counts else ()))
+    metrics = {
         "suspended_at_end_fraction": suspended / n,
         "restored_fraction": (ever - suspended) / ever if ever else None,
         "time_to_restore_hours_p50": percentile(restore_times, 50),
@@ -129,6 +137,17 @@ def metrics_of(counts: dict[str, int], restore_times: Sequence[float]) -> dict[s
         "wasted_firmware_updates_per_device": counts["wasted_updates"] / n,
         "firmware_misaligned_at_end_fraction": counts["misaligned"] / n,
     }
+    if "cost" in counts:  # the scenario has [costs]
+        metrics["site_visits_per_1000_devices"] = 1000.0 * counts["site_visits"] / n
+        metrics["cost_per_1000_devices"] = 1000.0 * counts["cost"] / n
+    return metrics
+
+
+def add_costs(counts: dict[str, Any], costs: dict[str, float], *, requests: int, updates: int, visits: int) -> None:
+    """Put a tally's site visits and its cost in GBP into it ([costs]: per SR, firmware update, visit)."""
+    counts["site_visits"] = visits
+    counts["cost"] = (costs["per_service_request"] * requests + costs["per_firmware_update"] * updates
+                      + costs["per_site_visit"] * visits)
 
 
 class SortedUnion(Sequence[float]):

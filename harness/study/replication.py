@@ -14,7 +14,8 @@ import time
 from typing import Any
 
 from harness.study import shards as sharding
-from harness.study.metrics import histogram, restore_bin_edges, tally
+from harness.study.metrics import add_costs, histogram, restore_bin_edges, tally
+from harness.sim.site_visits import SiteVisits
 from harness.sim.supplier import Supplier
 from harness.sim.traffic import Traffic
 from harness.study.scenario import HOUR
@@ -42,6 +43,11 @@ def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[st
         world.remove_from_cpl(device_type, model, version)  # R-CPL-1 at time 0
     for supplier in suppliers:
         supplier.start()
+    costs = data["costs"]
+    visits = None
+    if costs is not None and costs["site_visit_after_hours"] > 0:
+        visits = SiteVisits(world, costs["site_visit_after_hours"] * HOUR, data["campaign"]["firmware"])
+        visits.start()
     gc.freeze()  # the fleet just built lives for the whole run: keep it out of the collector's full passes
     built = time.perf_counter()
     try:
@@ -50,9 +56,12 @@ def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[st
         gc.unfreeze()
     simulated = time.perf_counter()
     counts, restore_times = tally(world, sum(s.wasted_updates for s in suppliers))
+    if costs is not None:
+        add_costs(counts, costs, requests=sum(s.requests for s in suppliers), visits=visits.visits if visits else 0,
+                  updates=sum(s.firmware_updates for s in suppliers))
     result: dict[str, Any] = {"replication": replication, "shard": shard, "span": list(span), "tally": counts}
     if len(suppliers) > 1:
-        per_supplier = supplier_tallies(world, suppliers, data)
+        per_supplier = supplier_tallies(world, suppliers, data, visits.by_supplier if visits else None)
         restore_times = [t for p in per_supplier for t in p["restore_times"]]  # the same times, by supplier
         result["restore_blocks"] = [len(p.pop("restore_times")) for p in per_supplier]
         result["suppliers"] = per_supplier

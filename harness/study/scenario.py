@@ -76,6 +76,15 @@ suspension_alert_code = "N28" # R-CPL-2
 ruleset = ["legacy", "mp105-option1", "mp105"]
 "loss.11.3.response" = [0.05, 0.2, 0.4]
 
+[costs]                       # GBP; the cost metrics (site visits, cost per 1,000 devices) only with this table
+per_service_request = 0.0     # each SR a supplier sends for the campaign and recovery (top-ups are not counted)
+per_firmware_update = 0.0     # each firmware update job (the campaign's and every re-update, R-SU-4)
+per_site_visit = 0.0
+site_visit_after_hours = 0    # > 0: a meter still Suspended this long after its suspension gets a site
+                              # visit, which restores it ([model], harness/sim/site_visits.py); 0: never
+implementation_cost = 150000  # the change's cost the report's break-even line weighs (seed, section 5:
+                              # the DCC's estimate is GBP 0 - 150,000, SECAS's about 1,200)
+
 [compare]                     # paired differences (harness/study/comparisons.py)
 baseline = { ruleset = "legacy" }  # the default when legacy is swept: every other point is compared
                               # with the point that differs only in these swept keys
@@ -95,7 +104,7 @@ from typing import Any
 
 from dsp import RuleSet
 from harness.study.fleet_layout import FleetLayout
-from harness.study.schema import FLEET, OPEN_SECTIONS, SECTIONS, TOP, ScenarioError, leg_key, line_of, validate
+from harness.study.schema import FLEET, OPEN_SECTIONS, OPTIONAL_SECTIONS, SECTIONS, TOP, ScenarioError, leg_key, line_of, validate
 
 HOUR = 3600.0  # scenario files speak hours; the world speaks seconds
 _NOT_SWEPT = ("name", "description", "replications", "seed", "compare.baseline")
@@ -206,7 +215,7 @@ def value_of(data: dict[str, Any], key: str) -> Any:
         return data[parts[0]]
     if len(parts) == 3:  # fleet.N.KEY, supplier.N.KEY
         return data[parts[0]][int(parts[1])][parts[2]]
-    return data[parts[0]].get(parts[1])
+    return (data[parts[0]] or {}).get(parts[1])
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -265,9 +274,10 @@ def _assign(data: dict, key: str, value: Any, where: str) -> None:
         group[parts[2]] = value
     elif parts[0] == "supplier" and (len(parts) == 3 or isinstance(data.get("supplier"), list)):
         _assign_population(data, parts, key, value, where)
-    elif parts[0] in SECTIONS:
-        if parts[1] not in SECTIONS[parts[0]]:
-            raise ScenarioError(f"{where}: {key}: no such key in [{parts[0]}] ({', '.join(SECTIONS[parts[0]])})")
+    elif parts[0] in SECTIONS or parts[0] in OPTIONAL_SECTIONS:
+        keys = SECTIONS.get(parts[0]) or OPTIONAL_SECTIONS[parts[0]]
+        if parts[1] not in keys:
+            raise ScenarioError(f"{where}: {key}: no such key in [{parts[0]}] ({', '.join(keys)})")
         _section(data, parts[0], where)[parts[1]] = value
     elif parts[0] in OPEN_SECTIONS:
         leg_key(parts[1], f"{where}: {key}")
@@ -294,7 +304,9 @@ def _assign_population(data: dict, parts: list[str], key: str, value: Any, where
 
 def _section(data: dict, name: str, where: str) -> dict:
     """The table `name` of the scenario data, created when absent; refused when it is not a table."""
-    table = data.setdefault(name, {})
+    if data.get(name) is None:  # absent, or an optional table the scenario does not have ([costs])
+        data[name] = {}
+    table = data[name]
     if not isinstance(table, dict):
         raise ScenarioError(f"{where}: {name}: must be a table")
     return table

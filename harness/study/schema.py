@@ -118,6 +118,17 @@ def _baseline(v):
 
 SECTIONS["compare"] = {"baseline": (dict, _baseline, {})}
 
+# --- what-if studies (issue 14): [costs], given or not at all (the cost metrics only when it is given) --
+OPTIONAL_SECTIONS: dict[str, dict[str, tuple]] = {
+    "costs": {
+        "per_service_request": (_NUM, _nonneg, 0.0),  # GBP, each SR a supplier sends (top-ups aside)
+        "per_firmware_update": (_NUM, _nonneg, 0.0),  # GBP, each update job (the campaign's and re-updates)
+        "per_site_visit": (_NUM, _nonneg, 0.0),  # GBP
+        "site_visit_after_hours": (_NUM, _nonneg, 0.0),  # 0: no site visits
+        "implementation_cost": (_NUM, _nonneg, 150000.0),  # GBP: the DCC's upper estimate (seed, section 5)
+    },
+}
+
 OPEN_SECTIONS = ("loss", "latency")  # keyed by "SRV.leg" or a bare leg
 _DISTRIBUTIONS = ("fixed", "exponential", "uniform")
 MAX_DEVICES = 1 << 26  # harness/sim/streams.py packs a device's global index into 26 bits of a draw's key
@@ -182,7 +193,7 @@ def _table(given: Any, schema: dict, path: str, text: str | None, prefix: str) -
 
 def validate(data: dict, path: str, text: str | None) -> dict:
     """Every key checked (unknown, type, range, enum), defaults filled in; raises ScenarioError."""
-    known = set(TOP) | set(SECTIONS) | set(OPEN_SECTIONS) | {"fleet"}
+    known = set(TOP) | set(SECTIONS) | set(OPTIONAL_SECTIONS) | set(OPEN_SECTIONS) | {"fleet"}
     for key in data:
         if key not in known:
             raise ScenarioError(f"{path}{line_of(text, key)}: {key}: unknown key (expected one of {', '.join(sorted(known))})")
@@ -212,6 +223,8 @@ def validate(data: dict, path: str, text: str | None) -> dict:
             out[section] = _suppliers(data[section], path, text)  # issue 14: [[supplier]] populations
             continue
         out[section] = _table(data.get(section, {}), schema, path, text, section)
+    for section, schema in OPTIONAL_SECTIONS.items():  # issue 14: None when the scenario has no such table
+        out[section] = None if data.get(section) is None else _table(data[section], schema, path, text, section)
     for key in ("current", "removed"):
         versions = out["cpl"][key]
         where = f"{path}{line_of(text, key)}"

@@ -52,7 +52,7 @@ def split_window(window: int, counts: Sequence[int]) -> list[int]:
 def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Sequence[Sequence[float]]) -> dict[str, Any]:
     """A replication's result (what `run_replication` returns) from its shards' results, in shard order,
     and each shard's sorted times to restore."""
-    tally = {key: sum(s["tally"][key] for s in shards) for key in TALLY}
+    tally = _sum_tallies([s["tally"] for s in shards])
     counts: Counter[str] = Counter()
     for s in shards:
         counts.update(s["counts"])
@@ -87,8 +87,14 @@ def _blocks(times: Sequence[float], lengths: Sequence[int] | None) -> list[Seque
     return [view[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
+def _sum_tallies(tallies: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The shards' tallies added key by key: TALLY's, and the optional ones a scenario adds (its costs)."""
+    keys = list(dict.fromkeys([*TALLY, *tallies[0]]))
+    return {key: sum(t.get(key, 0) for t in tallies) for key in keys}
+
+
 def _merge_supplier(parts: Sequence[dict[str, Any]], times: Sequence[Sequence[float]]) -> dict[str, Any]:
-    tally = {key: sum(p["tally"][key] for p in parts) for key in TALLY}
+    tally = _sum_tallies([p["tally"] for p in parts])
     return {"name": parts[0]["name"], "devices": tally["devices"], "metrics": metrics_of(tally, SortedUnion(times)),
             "service_requests": tally["service_requests"], "firmware_updates": sum(p["firmware_updates"] for p in parts)}
 

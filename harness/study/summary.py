@@ -31,6 +31,22 @@ HARNESS_DECISIONS = {
 
 
 
+def whatif_decisions(data: dict[str, Any]) -> dict[str, str]:
+    """The decisions behind the what-if parts a scenario uses (issue 14): supplier populations, costs."""
+    out = {}
+    if isinstance(data["supplier"], list):
+        out["suppliers"] = ("each [[supplier]] supplies its share of every fleet group (a golden-ratio spread of the "
+                            "group's units, a GSME with its GPF), as its own IS and GS User ID, with its own campaign "
+                            "and a share of the window in proportion to its devices")
+    if data["costs"] is not None:
+        out["site visits"] = ("a device still Suspended site_visit_after_hours after the CPL removal gets one site "
+                              "visit: the campaign's firmware installed if it does not run it, the SMI corrected and the "
+                              "status before suspension restored (R-CPL-3's restoration); no DCC alert, no Service Request")
+        out["costs"] = ("cost = per_service_request x the suppliers' SRs (8.2 included, top-ups not) + "
+                        "per_firmware_update x update jobs (campaign and re-updates) + per_site_visit x visits")
+    return out
+
+
 def dumps(summary: dict) -> str:
     return json.dumps(summary, indent=2, sort_keys=False) + "\n"
 
@@ -48,7 +64,7 @@ def _point_summary(study: Study, p: int, results: dict) -> dict[str, Any]:
         "devices": runs[0]["devices"],
         "metrics": {
             m: summarise([run["metrics"][m] for run in runs], 1.0 if m.endswith("_fraction") else None)
-            for m in METRICS
+            for m in runs[0]["metrics"]  # METRICS, then the scenario's optional ones ([costs], prepayment)
         },
         # mean count per replication received by the users
         "alerts": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in sorted(set(ALERT_CODES[1:]) | set(alert_codes))},
@@ -93,8 +109,10 @@ def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: flo
         "sweep": {k: list(v) for k, v in study.scenario.sweep},
         "points": points,
         "compare": compare_block(study),
+        **({"costs": data["costs"]} if data["costs"] is not None else {}),
         "comparisons": comparisons(study, results),
-        "modelling_decisions": {**settings.modelling_decisions(), **{f"harness {k}": v for k, v in HARNESS_DECISIONS.items()}},
+        "modelling_decisions": {**settings.modelling_decisions(),
+                                **{f"harness {k}": v for k, v in {**HARNESS_DECISIONS, **whatif_decisions(data)}.items()}},
         "manifest": manifest(study),
         "performance": {
             "wall_seconds": round(elapsed, 3),
@@ -126,7 +144,7 @@ def replication_rows(study: Study, results: dict[tuple[int, int], dict]) -> list
         result = results[(p, r)]
         row: dict[str, Any] = {"point": p, **{k: study.params[p].get(k) for k in keys}}
         row.update(ruleset=study.datas[p]["ruleset"], replication=r, seed=study.seed, devices=result["devices"])
-        row.update({m: ("" if result["metrics"][m] is None else result["metrics"][m]) for m in METRICS})
+        row.update({m: ("" if result["metrics"].get(m) is None else result["metrics"][m]) for m in _metric_names(results)})
         row.update(
             service_requests=result["service_requests"],
             firmware_updates=result["firmware_updates"],
@@ -135,6 +153,11 @@ def replication_rows(study: Study, results: dict[tuple[int, int], dict]) -> list
         row.update({c: result["counts"].get(c, 0) for c in codes})
         rows.append(row)
     return rows
+
+
+def _metric_names(results: dict[tuple[int, int], dict]) -> list[str]:
+    """Every metric any replication has: METRICS first, then the optional ones in the order they came."""
+    return list(dict.fromkeys([*METRICS, *(m for r in results.values() for m in r["metrics"])]))
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:

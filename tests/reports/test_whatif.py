@@ -92,3 +92,12 @@ def test_the_traffic_profile_is_a_stacked_chart_per_point_with_its_peak_and_ever
         assert f"<td class=\"num\">{peak['hour']}</td>" in html
     assert "Requests in every hour (120 hours)" in html
     assert html.count("<tr><td>119</td>") == 1  # the last hour's row of the hourly table
+
+
+def test_the_break_even_fleet_is_the_implementation_cost_over_the_saving_per_device():
+    from reports.whatif_costs import break_even
+
+    assert break_even(150000, 20000, 18000, 22000) == "7,500 (6,818 – 8,333)"  # GBP per 1,000 devices
+    assert break_even(150000, 20000, -500, 40500) == "7,500 (the interval includes no saving)"
+    assert break_even(150000, -10, -20, 0) == "never: no saving"
+    assert break_even(150000, None, None, None) == "never: no saving"
