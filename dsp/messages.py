@@ -108,9 +108,11 @@ class Acknowledged:
 @dataclass(frozen=True, slots=True, eq=False)
 class LocalCommand:
     """The Command for Local Delivery that a request with CV 2, 3, 6 or 7 is answered with (DUIS
-    ``ResponseMessage/LocalCommand``, R-E17-4): `command` is the command the user is to deliver over the HAN."""
+    ``ResponseMessage/LocalCommand``, R-E17-4): `command` is the command the user is to deliver over the HAN,
+    `device_type` the type of the device it is for (its GBCS encoding depends on it)."""
 
     command: DeviceCommand
+    device_type: DeviceType | None = None
 
 
 DeviceMessage = Union[FirmwareVersionRead, ActivationResponse, ActivationAlert, ImageDistributed, Acknowledged]

@@ -102,7 +102,9 @@ class DataServiceProvider:
             commands = (DeviceCommand(request, request.target),)
         if request.command_variant in LOCAL_DELIVERY_VARIANTS:
             # R-E17-4: the Command for Local Delivery at once; CV 3 and 7 also go over the SM WAN
-            local = ServiceResponse(request, _I0, now, LocalCommand(commands[0]))
+            record = self.inventory.find(commands[0].device_id)
+            body = LocalCommand(commands[0], record.device_type if record is not None else None)
+            local = ServiceResponse(request, _I0, now, body)
             return Outcome((local,), _NO_COMMANDS if request.command_variant in LOCAL_ONLY_VARIANTS else commands)
         # R-E5-6: acknowledged now, answered with I0 when the device responds
         return Outcome((ServiceResponse(request, _I99, now),), commands)

@@ -10,6 +10,7 @@ What each message becomes (element names from the DUIS and MMC 5.4 XSDs):
 | 11.2 response, SMETS2 | ``ResponseMessage/GBCSPayload``: ECS52 (ESME, CHF), GCS38 (GSME, GPF), CS08 (PPMID, HCALCS) |
 | 11.3 response, SMETS2 | ``ResponseMessage/GBCSPayload``: CS06 (NULL when a future-dated 11.3 was accepted) |
 | 11.2 / 11.3 response, SMETS1, or an 11.3 response that carries no version (R-113-3) | ``SMETS1ResponseMessage`` with the MMC ``ReadFirmwareVersionRsp`` / ``ActivateFirmwareRsp`` |
+| a Command for Local Delivery (CV 2, 3, 6, 7; R-E17-4) | ``ResponseMessage/LocalCommand/GBCSPayload`` (11.2, 11.3: :mod:`dsp.duis.gbcs_commands`) |
 | activation alert 0x8F66 / 0x8F67 (R-FD-1) | ``ResponseMessage/FutureDatedDeviceAlertMessage`` with a CS06 0x00CA payload |
 | DCC alert (N29, N28 ..., N50, N51, N52) | ``DCCAlertMessage``: ``DeviceStatusChangeEvent`` (DeviceRestored / DeviceSuspended) or ``FirmwareVersionMismatch`` |
 
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dsp.duis import gbcs_build
+from dsp.duis.gbcs_commands import local_command_payload
 from dsp.duis.bodies import CANCELLATION_DATETIME
 from dsp.duis.clock import DuisClock
 from dsp.duis.errors import DuisError
@@ -39,6 +41,7 @@ from dsp.messages import (
     DccAlert,
     FirmwareMismatchPayload,
     FirmwareVersionRead,
+    LocalCommand,
     ServiceRequest,
     ServiceResponse,
     StatusChangePayload,
@@ -217,6 +220,10 @@ class Renderer:
             _sub(alert, "GBCSPayload", base64.b64encode(payload).decode("ascii"))
             _sub(alert, "InstructionNumber", "1")
             _sub(alert, "TotalCommandInstructions", "1")
+        elif response.code is ResponseCode.I0 and kind is LocalCommand:
+            if TYPE_CHECKING:
+                assert isinstance(body_message, LocalCommand)
+            _local_command(self._reference(body, srv), local_command_payload(body_message, counter))
         elif response.code is ResponseCode.I0 and isinstance(body_message, tuple) and body_message:
             message = self._reference(body, srv)
             inventory = _sub(message, "DSPInventory")
@@ -224,6 +231,19 @@ class Renderer:
                 self._device(inventory, row)
         else:
             self._reference(body, srv)
+        return root
+
+    def local_command_response(self, request: ServiceRequest, payload: bytes | None, time: float) -> ET.Element:
+        """The I0 Response carrying a Command for Local Delivery (R-E17-4): header echoing the RequestID,
+        ``ResponseMessage`` naming the SRV, then ``LocalCommand/GBCSPayload`` with ``payload`` (the GBCS
+        command, e.g. :func:`dsp.duis.gbcs_commands.command_from_signed_precommand` of a CV 7's Signed
+        Pre-Command; None: the model holds no encoding for it, and the element is left out)."""
+        if payload is not None and not payload:
+            raise DuisError(f"SR {request.srv}: an empty local command cannot be returned")
+        root = self.response(ServiceResponse(request, ResponseCode.I0, time))
+        message = root.find(f"{_sr('Body')}/{_sr('ResponseMessage')}")
+        assert message is not None, "an I0 with no body always carries its ResponseMessage"
+        _local_command(message, payload)
         return root
 
     def _reference(self, body: ET.Element, srv: str) -> ET.Element:
@@ -300,6 +320,12 @@ class Renderer:
         else:
             raise DuisError(f"DCC alert {alert.code}: no DUIS payload for {type(payload).__name__}")
         return root
+
+
+def _local_command(message: ET.Element, payload: bytes | None) -> None:
+    if payload is not None:
+        holder = _sub(message, "LocalCommand")
+        _sub(holder, "GBCSPayload", base64.b64encode(payload).decode("ascii"))
 
 
 def to_bytes(root: ET.Element) -> bytes:
