@@ -29,6 +29,7 @@ __all__ = [
     "SCHEMA_ENV_VAR",
     "SchemaError",
     "load_schema",
+    "load_all",
     "resolve_schema_source",
     "schema_file_for",
     "validate",
@@ -113,6 +114,27 @@ def load_schema(xsd_file: str | os.PathLike[str]) -> xmlschema.XMLSchema:
                 raise SchemaError(f"cannot load DUIS schema {str(path)!r}: {first}") from None
             _cache[path] = schema
         return schema
+
+
+def load_all(schema_source: str | os.PathLike[str]) -> list[Path]:
+    """Load every XSD ``schema_source`` can choose (the file, or each version folder's), so that a
+    server validates its first message as fast as the next and a broken XSD is refused at start."""
+    source = Path(schema_source)
+    if source.is_file():
+        load_schema(source)
+        return [source.resolve()]
+    if not source.is_dir():
+        raise DuisError(f"DUIS schema path {str(source)!r} is neither a file nor a folder")
+    loaded = []
+    for child in sorted(source.iterdir()):
+        if child.is_dir() and _VERSION_DIR.fullmatch(child.name):
+            version = child.name[1:]
+            xsd = schema_file_for(source, version)
+            load_schema(xsd)
+            loaded.append(xsd)
+    if not loaded:
+        raise DuisError(f"DUIS schema folder {str(source)!r} has no version folders (v5.1/, v5.4/, ...)")
+    return loaded
 
 
 def validate(

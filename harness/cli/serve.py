@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from dsp.duis.errors import DuisError
-    from dsp.duis.schema import SCHEMA_ENV_VAR, load_schema, resolve_schema_source
+    from dsp.duis.schema import SCHEMA_ENV_VAR, load_all, resolve_schema_source
     from harness.serve.app import create_app
     from harness.serve.decisions import ServeDecisions
     from harness.serve.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig
@@ -51,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if args.schema or os.environ.get(SCHEMA_ENV_VAR):
         try:
             schema = resolve_schema_source(args.schema)
-            if schema.is_file():
-                load_schema(schema)  # refuse a broken XSD now, not with a 400 on every request
+            load_all(schema)  # refuse a broken XSD now, and answer the first request as fast as the next
         except DuisError as error:
             print(f"sm-harness: error: {error}", file=sys.stderr)
             return 2

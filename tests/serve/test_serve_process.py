@@ -69,7 +69,7 @@ def serving(ruleset: str, receiver: Receiver):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 pytest.fail(f"sm-harness serve exited {process.returncode}: {process.stderr.read().decode()}")
@@ -77,7 +77,7 @@ def serving(ruleset: str, receiver: Receiver):
                 if httpx.get(f"{base}/health", timeout=1).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                pytest.fail("sm-harness serve did not come up within 20 s")
+                pytest.fail("sm-harness serve did not come up within 60 s")
             time.sleep(0.1)
         yield httpx.Client(base_url=base, timeout=10)
     finally:
