@@ -289,7 +289,7 @@ class DuisEndpoint(TestDouble):
             "trusted_certificates": None if signatures.trust is None else len(signatures.trust),
             "signing_certificate": None if signatures.identity is None else signatures.identity.certificate.subject.rfc4514_string(),
             "pending_transforms": len(self.transforms),
-            "decisions": self.decisions.modelling_decisions(),
+            "decisions": {**self.dsp.settings.modelling_decisions(), **self.decisions.modelling_decisions()},
         }
 
 
