@@ -2,20 +2,21 @@
 
     write_evidence(out_dir, evidence)            # -> out_dir/evidence.html
 
-One self-contained file: the manifest, the counts (checked against junit.xml when it sits beside it), the
-traceability matrix of RULES.md and the seed's Req. 1 / Req. 2 against scenarios, then every scenario
+One self-contained file: the manifest, the counts (checked against every output of the pack), the
+traceability matrix of the rule catalogue and the seed's Req-1 / Req-2 against scenarios, then every scenario
 with its steps, messages, SMI before/after and failure. Failed, errored and skipped scenarios are listed
 like passed ones: nothing is dropped.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from dsp.rule_catalogue import RULES, Rule
+
 from reports.counts import STATUSES, CountCheck, check_counts
 from reports.render import format_clock, plural, render, write_atomically
-from reports.rulebook import load_rules
 from reports.traceability import scenario_requirements, scenario_rules, traceability_matrix
 
 EVIDENCE_HTML = "evidence.html"
@@ -41,40 +42,37 @@ SYMBOL = {"passed": "✓", "failed": "✗", "skipped": "⊘", "errored": "⚠", 
 def write_evidence(
     out_dir: Path | str,
     evidence: Mapping[str, Any],
-    rules_path: Path | str | None = None,
+    rules: Sequence[Rule] = RULES,
     junit_path: Path | str | None = None,
     *,
     counts: CountCheck | None = None,
 ) -> Path:
     """Write `evidence.html` into `out_dir` and return its path.
 
-    `rules_path`: the rulebook (default `../shared/domain/RULES.md` beside the repository); when absent
-    the matrix falls back to the rule IDs the scenarios name. `counts`: the check of every output's counts
+    `rules`: the matrix's rows (default: the rule catalogue). `counts`: the check of every output's counts
     (reports.evidence_pack); without it, `junit_path` (default `out_dir/junit.xml`) is checked when the
     file exists. Any disagreement is shown.
     """
     out_dir = Path(out_dir)
     junit = Path(junit_path) if junit_path is not None else out_dir / JUNIT_XML
-    return write_atomically(out_dir / EVIDENCE_HTML, render_evidence(evidence, rules_path, junit, counts=counts))
+    return write_atomically(out_dir / EVIDENCE_HTML, render_evidence(evidence, rules, junit, counts=counts))
 
 
 def render_evidence(
-    evidence: Mapping[str, Any], rules_path: Path | str | None = None, junit_path: Path | str | None = None,
+    evidence: Mapping[str, Any], rules: Sequence[Rule] = RULES, junit_path: Path | str | None = None,
     *, counts: CountCheck | None = None,
 ) -> str:
-    return render("evidence.html", **evidence_view(evidence, rules_path, junit_path, counts=counts))
+    return render("evidence.html", **evidence_view(evidence, rules, junit_path, counts=counts))
 
 
 def evidence_view(
-    evidence: Mapping[str, Any], rules_path: Path | str | None = None, junit_path: Path | str | None = None,
+    evidence: Mapping[str, Any], rules: Sequence[Rule] = RULES, junit_path: Path | str | None = None,
     *, counts: CountCheck | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain data (the template only lays it out)."""
     manifest = dict(evidence.get("manifest") or {})
     scenarios = [_scenario_view(i, s) for i, s in enumerate(evidence.get("scenarios") or [])]
-    rules, source = load_rules(rules_path)
-    wanted = rules_path if rules_path is not None else "../shared/domain/RULES.md"
-    matrix = traceability_matrix(evidence.get("scenarios") or [], rules, source)
+    matrix = traceability_matrix(evidence.get("scenarios") or [], rules)
     if counts is None:
         counts = check_counts(evidence, junit_path)
     shown = counts.sources["scenarios"]
@@ -91,8 +89,6 @@ def evidence_view(
         "not_passed": [s for s in scenarios if s["status"] != "passed"],
         "matrix": matrix,
         "rule_sections": _by_section(matrix["rules"]),
-        "rules_missing": source is None,
-        "rules_wanted": str(wanted),
         "modelling_decisions": [r for r in matrix["rules"] if r["modelling_decision"]],
         "scenarios": scenarios,
         "symbol": SYMBOL,
@@ -109,7 +105,7 @@ def _suite_title(manifest: Mapping[str, Any]) -> str:
 
 
 def _by_section(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Rules grouped by rulebook section, in the rulebook's order."""
+    """Rules grouped by rulebook section, in the catalogue's order."""
     sections: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         sections.setdefault(row.get("section") or "", []).append(row)

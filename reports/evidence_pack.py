@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from dsp.rule_catalogue import RULES, Rule
 from reports.counts import CountCheck, Counts, check_counts, html_counts
 from reports.cucumber_json import CUCUMBER_JSON, count_cucumber_json, write_cucumber_json
 from reports.cucumber_messages import MESSAGES_NDJSON, StepDefinition, count_messages, read_messages, write_messages
@@ -33,7 +34,7 @@ PACK_FILES = (EVIDENCE_JSON, JUNIT_XML, CUCUMBER_JSON, MESSAGES_NDJSON, EVIDENCE
 
 
 def write_pack(folder: Path | str, evidence: Mapping[str, Any], step_definitions: Sequence[StepDefinition] = (),
-               *, rules_path: Path | str | None = None) -> CountCheck:
+               *, rules: Sequence[Rule] = RULES) -> CountCheck:
     """Write junit.xml, cucumber.json, messages.ndjson and evidence.html beside the evidence; return the
     check of all five files' counts. The feature texts come from the manifest (no file is read).
 
@@ -43,7 +44,7 @@ def write_pack(folder: Path | str, evidence: Mapping[str, Any], step_definitions
     write_junit(folder, evidence)
     write_cucumber_json(folder, evidence, sources)
     write_messages(folder, evidence, sources, step_definitions)
-    write_evidence(folder, evidence, rules_path, counts=pack_counts(folder, evidence, with_html=False))
+    write_evidence(folder, evidence, rules, counts=pack_counts(folder, evidence, with_html=False))
     return pack_counts(folder, evidence)
 
 

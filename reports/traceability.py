@@ -1,5 +1,7 @@
 """The traceability matrix: every rule and business requirement against the scenarios that prove it.
 
+The rows are the project's rule catalogue (`dsp.rule_catalogue`, kept in step with RULES.md by its tests),
+so the matrix lists every rule wherever the project runs, and a rule no scenario proves shows as a gap.
 A rule is *proven* when at least one scenario naming it passed and none failed or errored; *failing* when
 any scenario naming it failed or errored; a *gap* when no scenario names it or every one was skipped.
 The matrix is plain JSON-able data: the evidence HTML renders it and a golden test pins it.
@@ -7,13 +9,13 @@ The matrix is plain JSON-able data: the evidence HTML renders it and a golden te
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
+from dsp.rule_catalogue import REQUIREMENTS, RULES, Requirement, Rule
 from reports.counts import STATUSES
 from reports.rule_tags import requirements_of, rules_of
-from reports.rulebook import REQUIREMENTS, Requirement, Rule
 
+CATALOGUE = "dsp/rule_catalogue.py"  # where the rows come from, as the report names it
 PROVEN, FAILING, GAP = "proven", "failing", "gap"
 
 
@@ -29,15 +31,10 @@ def scenario_requirements(scenario: Mapping[str, Any]) -> list[str]:
 
 def traceability_matrix(
     scenarios: Sequence[Mapping[str, Any]],
-    rules: Sequence[Rule],
-    rules_source: Path | str | None,
+    rules: Sequence[Rule] = RULES,
     requirements: Iterable[Requirement] = REQUIREMENTS,
 ) -> dict[str, Any]:
-    """Rules (in rulebook order), requirements, and rule tags the rulebook does not know.
-
-    With no rulebook (`rules` empty, `rules_source` None) the rows are the rule IDs the scenarios name,
-    so the report still says what each scenario claims to prove.
-    """
+    """Rules (in catalogue order), requirements, and rule tags the catalogue does not know."""
     by_rule: dict[str, list[dict[str, Any]]] = {}
     by_requirement: dict[str, list[dict[str, Any]]] = {}
     for index, scenario in enumerate(scenarios):
@@ -52,26 +49,22 @@ def traceability_matrix(
         {
             "id": r.id,
             "section": r.section,
-            "text": r.text,
-            "sources": list(r.sources),
+            "text": r.statement,
+            "source": r.source,
+            "sources": list(r.marks),
             "modelling_decision": r.modelling_decision,
+            "in_rulebook": r.in_rulebook,
             **_verdict(by_rule.get(r.id, [])),
         }
         for r in rules
     ]
-    unknown = [
-        {"id": rule_id, "section": None, "text": None, "sources": [], "modelling_decision": False, **_verdict(refs)}
-        for rule_id, refs in sorted(by_rule.items())
-        if rule_id not in known
-    ]
-    if not rules:  # no rulebook: the claimed IDs are the rows
-        rows, unknown = unknown, []
+    unknown = [{"id": rule_id, **_verdict(refs)} for rule_id, refs in sorted(by_rule.items()) if rule_id not in known]
     reqs = [
-        {"id": q.id, "text": q.text, "citation": q.citation, **_verdict(by_requirement.get(q.id, []))}
+        {"id": q.id, "text": q.statement, "source": q.source, **_verdict(by_requirement.get(q.id, []))}
         for q in requirements
     ]
     return {
-        "rules_source": str(rules_source) if rules_source else None,
+        "rules_source": CATALOGUE,
         "rules": rows,
         "requirements": reqs,
         "unknown_rules": unknown,

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dsp.rule_catalogue import Rule
+
 FIXTURES = Path(__file__).with_name("fixtures")
 GOLDEN = Path(__file__).with_name("golden")
 ARTEFACTS = Path(__file__).resolve().parents[2] / "out" / "artefacts"
@@ -42,9 +44,33 @@ def replications() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+# A small made-up catalogue in the shape of dsp.rule_catalogue, for tests that pin what the matrix shows.
+SMALL_CATALOGUE = (
+    Rule("R-E5-3", "3. Authorisation", "A Suspended device refuses Non-Critical requests except 11.1; MP105 adds 11.2",
+         "Annex B: Table 22", ("seed",)),
+    Rule("R-E5-6", "3. Authorisation", "A failed request gets its E-code and never reaches the device",
+         "DUIS schema", ("duis",)),
+    Rule("R-VER-2", "5. Firmware processing", "A differing Current version is written, the device restored, N29 sent",
+         "Annex B: clause 3.8.120.4", ("seed",)),
+    Rule("R-VER-4", "5. Firmware processing", "A version not on the CPL changes nothing; N51 to the supplier",
+         "Annex B: clause 3.8.120.4", ("seed",)),
+    Rule("R-112-1", "5. Firmware processing", "11.2 to a Suspended device: E5 under legacy, allowed under mp105",
+         "Annex A, requirement 1", ("seed",)),
+    Rule("R-113-2", "5. Firmware processing", "An 11.3 response with another outcome restores only under mp105",
+         "Annex A, requirement 2", ("seed",)),
+    Rule("R-113-3", "5. Firmware processing", "An 11.3 response with no version is ignored",
+         "Seed §7", ("seed",)),
+    Rule("R-E17-1", "3. Authorisation", "A made-up rule the project added beyond the rulebook",
+         "Annex B: Table 22", ("seed",), in_rulebook=False),
+    Rule("R-DEV-5", "6. Devices", "A GPF's copy of its GSME's version can lag (configurable)",
+         "The project's decision", ("model",)),
+)
+
+
 @pytest.fixture
-def rulebook() -> Path:
-    return FIXTURES / "RULES_small.md"
+def rulebook() -> tuple[Rule, ...]:
+    """The small catalogue: the matrix's rows for the report tests."""
+    return SMALL_CATALOGUE
 
 
 @pytest.fixture

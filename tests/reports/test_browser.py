@@ -43,7 +43,7 @@ def assert_clean(visit) -> None:
 
 def test_the_evidence_report_opens_offline_and_its_filters_work(browser, evidence, junit, rulebook, tmp_path):
     shutil.copy(junit, tmp_path / "junit.xml")
-    tab = browser.open(write_evidence(tmp_path, evidence))  # the real rulebook when it is beside the repo
+    tab = browser.open(write_evidence(tmp_path, evidence))  # the project's whole rule catalogue
     assert_clean(tab.visit)
     assert tab.evaluate("document.title") == "Evidence: 1 of 4 scenarios passed"
     tab.screenshot(ARTEFACTS / "evidence.png")

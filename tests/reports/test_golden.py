@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from reports.counts import check_counts
-from reports.rulebook import load_rules
 from reports.traceability import traceability_matrix
 from reports.whatif import results
 from tests.reports.conftest import FIXTURES, GOLDEN
@@ -32,8 +31,7 @@ def _matches_golden(name: str, data) -> None:
 
 
 def test_traceability_matrix_of_the_small_evidence(evidence, rulebook):
-    rules, _ = load_rules(rulebook)
-    _matches_golden("traceability_small.json", traceability_matrix(evidence["scenarios"], rules, "RULES_small.md"))
+    _matches_golden("traceability_small.json", traceability_matrix(evidence["scenarios"], rulebook))
 
 
 def test_count_check_of_the_small_evidence_and_its_junit(evidence, junit):

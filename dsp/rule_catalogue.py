@@ -1,0 +1,228 @@
+"""The rule catalogue: every rule the model implements and the two MP105 business requirements, as data.
+
+Each rule has its ID (the tag a Gherkin scenario carries, `@R-VER-2`), the rulebook section it belongs to,
+a one-line statement in the project's words, where it comes from (a section of the MP105 Modification
+Report, one of its annexes, or a DUIS artefact) and its marks: `seed` (stated in the Modification Report),
+`duis` (visible in the DUIS schema or the DCC request matrix), `model` (a modelling decision: the public
+text is silent and the project decided). The traceability matrix, the rule-coverage tests and the reports
+read this catalogue, so the project needs nothing beside itself.
+
+The rulebook it follows is `../shared/domain/RULES.md`; `tests/test_rule_catalogue.py` keeps the two in
+step where that file exists (the same IDs and sections, the same modelling-decision marks). A rule the
+project implements beyond the rulebook (because the Modification Report's legal text, which wins over the
+rulebook, says more) is added here with `in_rulebook=False`, in the section it belongs to, with its source.
+
+Seed = the MP105 Modification Report (`shared/seed/000_dbd8467e7dbf3dfd.txt`): §2 Issue, §3 Solution,
+§7 Assessment of the proposal; Annex A the business requirements (v1.1); Annex B the legal text against
+DUIS (Table 22 'Authorisation checks', Table 41 'DCC Alert Codes', clause 3.8.120.4 'Additional DCC System
+Processing').
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MARKS = ("seed", "duis", "model")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    section: str  # the rulebook's section: "5. Firmware processing (the heart of MP105)"
+    statement: str
+    source: str  # where it comes from: a seed section or annex, a DUIS table or artefact
+    marks: tuple[str, ...]  # of MARKS, in that order
+    in_rulebook: bool = True  # False: implemented beyond RULES.md, from the source named
+
+    @property
+    def modelling_decision(self) -> bool:
+        """A [model] rule: the public text is silent and the project decided."""
+        return "model" in self.marks
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str  # "Req-1", as a tag names it
+    statement: str
+    source: str
+
+
+AUTHORISATION = "3. Authorisation (DUIS Table 22)"
+CPL = "4. CPL and suspension"
+FIRMWARE = "5. Firmware processing (the heart of MP105)"
+DEVICES = "6. Devices"
+SERVICE_USERS = "7. Service users (behaviours the simulator drives)"
+SECTIONS = (AUTHORISATION, CPL, FIRMWARE, DEVICES, SERVICE_USERS)
+
+TABLE_22 = "Annex B: DUIS Table 22 'Authorisation checks', E5"
+CLAUSE = "Annex B: clause 3.8.120.4 'Additional DCC System Processing'"
+TABLE_41 = "Annex B: Table 41 'DCC Alert Codes'"
+
+RULES: tuple[Rule, ...] = (
+    # --- 3. Authorisation --------------------------------------------------------------------------------
+    Rule("R-E5-1", AUTHORISATION,
+         "The device-status check E5 is not made for 8.2, 12.1, Critical requests or Signed Pre-Commands, "
+         "except that a Signed Pre-Command to a device in Recovery is still checked.",
+         f"{TABLE_22} (where the check applies)", ("seed",)),
+    Rule("R-E5-2", AUTHORISATION,
+         "Only a device that is Commissioned, InstalledNotCommissioned, Whitelisted, Pending or Recovered can "
+         "be reached; in any other status a Non-Critical request fails E5 unless R-E5-3 lets it through.",
+         TABLE_22, ("seed",)),
+    Rule("R-E5-3", AUTHORISATION,
+         "A Suspended device refuses every Non-Critical request with E5 except 11.1, 6.23 and, for SMETS1 with "
+         "Command Variant 2, 2.2; the MP105 rule sets add 11.2 to those exceptions.",
+         f"{TABLE_22} (the Suspended exceptions, which MP105 extends with SR 11.2)", ("seed",)),
+    Rule("R-E5-4", AUTHORISATION,
+         "A device in Recovery refuses with E5 every request that concerns it; only Non-Device requests pass.",
+         TABLE_22, ("seed",)),
+    Rule("R-E5-5", AUTHORISATION,
+         "For a Recovered device, E5 judges the request by the status the device had before it entered Recovery.",
+         TABLE_22, ("seed",)),
+    Rule("R-E5-6", AUTHORISATION,
+         "A request that passes every check is acknowledged, then answered I0 with the device's reply; one that "
+         "fails is answered with its E-code and never sent to the device.",
+         "DUIS schema: the response codes (I99 acknowledgement, I0, the E-codes)", ("duis",)),
+    # --- 4. CPL and suspension ---------------------------------------------------------------------------
+    Rule("R-CPL-1", CPL,
+         "Marking a firmware version Removed on the CPL suspends every device of that model the SMI shows running "
+         "it, if Pending, Whitelisted, InstalledNotCommissioned, Commissioned or Recovered, and keeps the status "
+         "it left in its history.",
+         "Seed §2 Issue (a CPL removal suspends the devices on that firmware)", ("seed",)),
+    Rule("R-CPL-2", CPL,
+         "Each suspension sends the responsible supplier the DCC alert DeviceStatusChangeEvent/DeviceSuspended; "
+         "its N-code is not published, so the project makes it a setting.",
+         "DUIS schema: DCC alert DeviceStatusChangeEvent; the N-code is the project's decision", ("duis", "model")),
+    Rule("R-CPL-3", CPL,
+         "Restoring a device gives it back the status recorded just before it was suspended, never a fixed "
+         "Commissioned.",
+         CLAUSE, ("seed",)),
+    # --- 5. Firmware processing: the version rule --------------------------------------------------------
+    Rule("R-VER-1", FIRMWARE,
+         "When the device reports the firmware version the SMI already holds, nothing changes and no alert is sent.",
+         f"{CLAUSE} (it acts only on a version that differs)", ()),
+    Rule("R-VER-2", FIRMWARE,
+         "A reported version that differs from the SMI's and is Current on the CPL becomes the SMI's; where the "
+         "rule set restores on that message, a Suspended device is restored and N29 goes to its supplier and "
+         "network operator.",
+         f"{CLAUSE}; {TABLE_41}, N29", ("seed",)),
+    Rule("R-VER-3", FIRMWARE,
+         "A reported version that differs and is Removed on the CPL is still written to the SMI, a Suspended "
+         "device stays Suspended, and the supplier is warned with N50.",
+         f"{CLAUSE}; {TABLE_41}, N50", ("seed",)),
+    Rule("R-VER-4", FIRMWARE,
+         "A reported version that differs and is not on the CPL at all leaves the SMI as it was, and the supplier "
+         "is warned with N51.",
+         f"{CLAUSE}; {TABLE_41}, N51", ("seed",)),
+    # --- 5. Firmware processing: which messages feed it, by rule set -------------------------------------
+    Rule("R-112-1", FIRMWARE,
+         "SR 11.2 to a Suspended device fails E5 under legacy and is let through under mp105-option1 and mp105.",
+         f"Annex A, business requirement 1; {TABLE_22}", ("seed",)),
+    Rule("R-112-2", FIRMWARE,
+         "An 11.2 response from an ESME, GSME or CHF feeds the version rule; under legacy it cannot restore (the "
+         "request never reaches a Suspended device), under both MP105 rule sets it can.",
+         f"Annex A, business requirement 1; {CLAUSE}", ("seed",)),
+    Rule("R-113-1", FIRMWARE,
+         "An immediate 11.3 response that reports success feeds the version rule, with restore, under every rule set.",
+         f"{CLAUSE} (the behaviour before MP105)", ("seed",)),
+    Rule("R-113-2", FIRMWARE,
+         "An 11.3 response with any other outcome (noImageHeld, hashMismatch, activationFailure), such as the "
+         "answer to a retry after a lost first response, is ignored except under mp105, where the version it "
+         "carries feeds the version rule with restore.",
+         "Annex A, business requirement 2; seed §7 'Working Group change to the solution'", ("seed",)),
+    Rule("R-113-3", FIRMWARE,
+         "An 11.3 response without a firmware version (a SMETS1 retry) is ignored under every rule set.",
+         "Seed §7 'DCC SMETS1 considerations' (restoring depends on a version being there)", ("seed",)),
+    Rule("R-FD-1", FIRMWARE,
+         "A future-dated 11.3 is only accepted when sent; the device reports how it went later, in alert 0x8F66 "
+         "when it worked or 0x8F67 when it did not (message code 0x00CA, with outcome and version); legacy and "
+         "mp105-option1 restore only on a successful 0x8F66 and give 0x8F67 just the N50/N51 branches, mp105 "
+         "restores on either.",
+         f"DUIS and GBCS: alerts 0x8F66 and 0x8F67 (message code 0x00CA); {TABLE_41}, N50 and N51 triggers",
+         ("seed", "duis")),
+    Rule("R-112-3", FIRMWARE,
+         "The DSP updates the SMI itself from the device's response; no user has to do anything by hand.",
+         "Annex A §2.1, the considerations of requirement 1", ("seed",)),
+    Rule("R-112-4", FIRMWARE,
+         "MP105 applies to SMETS1 and SMETS2 devices alike.",
+         "Seed §7 'SMETS1 Devices'", ("seed",)),
+    Rule("R-112-5", FIRMWARE,
+         "Restoring by 11.2 covers ESMEs and GSMEs; a CHF's reported version is judged the way the N50/N51 "
+         "triggers say; PPMIDs and HCALCSs wait for SECMP0007 and stay out unless configured.",
+         f"Seed §7 'PPMIDs and HCALCSs'; {TABLE_41}, N50 and N51 triggers; PPMID and HCALCS are the project's "
+         "decision", ("seed", "model")),
+    Rule("R-112-6", FIRMWARE,
+         "When a GPF answers 11.2, the version in its answer is its copy of the GSME's: it never restores the "
+         "GSME, and when it differs from the GSME's SMI version the gas supplier gets N52 (FirmwareVersionMismatch), "
+         "as before MP105.",
+         "Seed §3 'Proposed Solution' and §7 (the GPF); DUIS alert N52", ("seed",)),
+    Rule("R-ALERT-1", FIRMWARE,
+         "N29 goes to the responsible supplier and the network operator (ED for an ESME or CHF, GT for a GSME); "
+         "N50 and N51 to the responsible supplier; N52 to the gas supplier.",
+         f"{TABLE_41}; {CLAUSE}", ("seed",)),
+    # --- 6. Devices --------------------------------------------------------------------------------------
+    Rule("R-DEV-1", DEVICES,
+         "A SMETS2 firmware update takes two steps: 11.1 sends the image to the device through its CHF, 11.3 "
+         "activates it, and the hash in 11.3 must match the image the device holds.",
+         "DUIS: SR 11.1 'Update Firmware' and SR 11.3 'Activate Firmware'", ("duis",)),
+    Rule("R-DEV-2", DEVICES,
+         "An 11.3 outcome is 0 success, 1 noImageHeld, 2 hashMismatch or 3 activationFailure, and every immediate "
+         "SMETS2 11.3 response carries the version running now, whatever the outcome.",
+         "DUIS schema: ActivateImageResponseCode and the 11.3 response", ("duis",)),
+    Rule("R-DEV-3", DEVICES,
+         "Once activated, the image is no longer held, so a second 11.3 gets noImageHeld together with the new "
+         "version: why a legacy retry never restores, and why a fresh 11.1 + 11.3 is legacy's only way back.",
+         "The project's decision, consistent with seed §2 Issue", ("seed", "model")),
+    Rule("R-DEV-4", DEVICES,
+         "Most SMETS1 devices update in one step (11.3 transfers and activates, no 11.1), and a SMETS1 11.3 retry "
+         "response may lack the version (how often is a setting, always by default).",
+         "Seed §7 'DCC SMETS1 considerations'; how often is the project's decision", ("seed", "model")),
+    Rule("R-DEV-5", DEVICES,
+         "The GPF holds a copy of the GSME's firmware version that the GSME refreshes when it reports to the GPF; "
+         "the copy may lag by a configurable time.",
+         "The project's decision", ("model",)),
+    Rule("R-DEV-6", DEVICES,
+         "A message can be lost in either direction, per SRV, and a device can be offline for a while; a lost "
+         "device response leaves the DSP without the outcome, and after the timeout the user gets E21 (or, as a "
+         "setting, nothing).",
+         "DUIS: response code E21; losses, offline windows and silence are the project's decisions",
+         ("duis", "model")),
+    # --- 7. Service users --------------------------------------------------------------------------------
+    Rule("R-SU-1", SERVICE_USERS,
+         "A firmware campaign sends 11.1 (SMETS2) to each device of a model, then 11.3 once the image is held.",
+         "DUIS: SR 11.1 and SR 11.3, as a supplier runs them", ("duis",)),
+    Rule("R-SU-2", SERVICE_USERS,
+         "A supplier with automated retry sends 11.3 again when no successful response arrives before its "
+         "deadline, up to N times.",
+         "Seed §3 'Updating the Device status using SR 11.3'", ("seed",)),
+    Rule("R-SU-3", SERVICE_USERS,
+         "A recovery sweep reads the inventory (8.2) for the supplier's devices still Suspended and sends each one "
+         "11.2, up to M times.",
+         "Annex A, business requirement 1 (the route MP105 opens)", ("seed",)),
+    Rule("R-SU-4", SERVICE_USERS,
+         "Under legacy the only recovery is another 11.1 + 11.3 for a device still Suspended, each counted as a "
+         "wasted firmware update.",
+         "Seed §2 Issue", ("seed",)),
+)
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement("Req-1", "The DCC processes SR 11.2 'Read Firmware Version' for a device whose SMI status is Suspended.",
+                "Annex A, business requirements v1.1, Ref. 1"),
+    Requirement("Req-2", "The response to a Service User's automated second SR 11.3 'Activate Firmware' updates "
+                "the SMI with the new firmware version, and then the device's status.",
+                "Annex A, business requirements v1.1, Ref. 2"),
+)
+
+
+def rule(rule_id: str) -> Rule:
+    """The catalogue's rule with this ID; KeyError for an ID it does not hold."""
+    for entry in RULES:
+        if entry.id == rule_id:
+            return entry
+    raise KeyError(rule_id)
+
+
+def rules_in(*sections: str) -> tuple[Rule, ...]:
+    """The rules of the given sections (their titles, or their numbers: "3", "5"), in catalogue order."""
+    def wanted(section: str) -> bool:
+        return section in sections or section.split(".")[0] in sections
+
+    return tuple(entry for entry in RULES if wanted(entry.section))
