@@ -5,14 +5,13 @@ claiming to be in the rulebook that is not). The rulebook is read here and nowhe
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 import pytest
 
 from dsp.rule_catalogue import MARKS, REQUIREMENTS, RULES, SECTIONS, rule, rules_in
 from reports.rule_tags import RULE_ID, requirement_id
+from tests.shared_data import SHARED, missing_reason
 
-RULEBOOK = Path(__file__).resolve().parents[2] / "shared" / "domain" / "RULES.md"
+RULEBOOK = SHARED / "domain" / "RULES.md"
 _MARK = re.compile(r"\[((?:seed|duis|model)\b[^\]]*)\]")  # [seed], [duis], [model], [seed + model], [seed: "..."]
 
 
@@ -33,8 +32,9 @@ def rulebook_rows(text: str) -> dict[str, tuple[str, set[str], str]]:
 
 @pytest.fixture(scope="module")
 def rulebook() -> dict[str, tuple[str, set[str], str]]:
-    if not RULEBOOK.is_file():
-        pytest.skip(f"the rulebook {RULEBOOK} is not beside the repository (the catalogue needs no check there)")
+    reason = missing_reason("domain/RULES.md")
+    if reason is not None:
+        pytest.skip(f"{reason} (the catalogue is kept in step with it where it is)")
     return rulebook_rows(RULEBOOK.read_text(encoding="utf-8"))
 
 

@@ -1,10 +1,14 @@
-"""Paths to the public DUIS artefacts in ../shared/duis (read in place, never copied here)."""
+"""Paths to the public DUIS artefacts in ../shared/duis (read in place, never copied here).
+
+A test module that imports this one is skipped, with the reason, when ../shared/duis is not beside the
+repository (tests/shared_data.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.shared_data import SHARED, require_shared
 
-SHARED = Path(__file__).parents[2].parent / "shared"
+require_shared("duis")
+
 DUIS = SHARED / "duis"
 XSD_DIR = DUIS / "xsd"
 XSD_54 = XSD_DIR / "v5.4" / "DUIS Schema V5.4.xsd"

@@ -5,6 +5,7 @@ import re
 
 from features.runner.suite import builtin_features
 from reports.counts import junit_counts
+from tests.shared_data import SHARED, needs_shared
 from tests.test_rule_coverage import rule_ids
 
 
@@ -69,13 +70,12 @@ def test_each_scenario_carries_its_trace_and_the_smi_before_and_after(builtin_ru
     assert [h[0] for h in device["after"]["history"]] == ["Commissioned", "Suspended", "Commissioned"]
 
 
+@needs_shared("duis/xsd")
 def test_every_wire_message_in_the_evidence_carries_duis_xml_valid_against_duis_5_4(builtin_run):
     """Issue 5: the evidence trace quotes each request, response and DCC alert as schema-valid DUIS XML."""
-    from pathlib import Path
-
     from dsp.duis.schema import validate
 
-    schema = Path(__file__).resolve().parents[3] / "shared" / "duis" / "xsd"
+    schema = SHARED / "duis" / "xsd"
     wire = [m for s in builtin_run.evidence["scenarios"] for m in s["messages"] if "xml" in m]
     rendered = [m for m in wire if m["xml"]]
     assert {m["kind"] for m in rendered} == {"request", "response", "dcc_alert"}
