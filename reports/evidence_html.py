@@ -16,6 +16,7 @@ from typing import Any
 from dsp.rule_catalogue import RULES, Rule
 
 from reports.counts import STATUSES, CountCheck, check_counts
+from reports.evidence_diff import NEWLY_FAILING, NEWLY_PASSING, NO_LONGER_RUN, OTHER, STILL_FAILING, evidence_diff
 from reports.render import format_clock, plural, render, write_atomically
 from reports.traceability import scenario_requirements, scenario_rules, traceability_matrix
 
@@ -46,28 +47,31 @@ def write_evidence(
     junit_path: Path | str | None = None,
     *,
     counts: CountCheck | None = None,
+    baseline: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write `evidence.html` into `out_dir` and return its path.
 
     `rules`: the matrix's rows (default: the rule catalogue). `counts`: the check of every output's counts
     (reports.evidence_pack); without it, `junit_path` (default `out_dir/junit.xml`) is checked when the
-    file exists. Any disagreement is shown.
+    file exists. Any disagreement is shown. `baseline`: an earlier run's evidence; the page then says what
+    changed since (reports.evidence_diff).
     """
     out_dir = Path(out_dir)
     junit = Path(junit_path) if junit_path is not None else out_dir / JUNIT_XML
-    return write_atomically(out_dir / EVIDENCE_HTML, render_evidence(evidence, rules, junit, counts=counts))
+    html = render_evidence(evidence, rules, junit, counts=counts, baseline=baseline)
+    return write_atomically(out_dir / EVIDENCE_HTML, html)
 
 
 def render_evidence(
     evidence: Mapping[str, Any], rules: Sequence[Rule] = RULES, junit_path: Path | str | None = None,
-    *, counts: CountCheck | None = None,
+    *, counts: CountCheck | None = None, baseline: Mapping[str, Any] | None = None,
 ) -> str:
-    return render("evidence.html", **evidence_view(evidence, rules, junit_path, counts=counts))
+    return render("evidence.html", **evidence_view(evidence, rules, junit_path, counts=counts, baseline=baseline))
 
 
 def evidence_view(
     evidence: Mapping[str, Any], rules: Sequence[Rule] = RULES, junit_path: Path | str | None = None,
-    *, counts: CountCheck | None = None,
+    *, counts: CountCheck | None = None, baseline: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain data (the template only lays it out)."""
     manifest = dict(evidence.get("manifest") or {})
@@ -92,6 +96,26 @@ def evidence_view(
         "modelling_decisions": [r for r in matrix["rules"] if r["modelling_decision"]],
         "scenarios": scenarios,
         "symbol": SYMBOL,
+        "baseline": _baseline_view(evidence_diff(baseline, evidence, rules), scenarios) if baseline else None,
+    }
+
+
+def _baseline_view(diff: Mapping[str, Any], scenarios: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The diff against the baseline, each scenario of this run linked to its place on the page."""
+    anchors = {s["id"]: s["anchor"] for s in scenarios}
+
+    def linked(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [{**item, "anchor": anchors.get(item.get("id"))} for item in items]
+
+    changed = [(kind, linked([c for c in diff["changed"] if c["kind"] == kind]))
+               for kind in (NEWLY_FAILING, NO_LONGER_RUN, STILL_FAILING, NEWLY_PASSING, OTHER)]
+    return {
+        **diff,
+        "groups": [(title, items) for title, items in
+                   [*changed, ("added", linked(diff["added"])), ("removed", diff["removed"])] if items],
+        "manifest_rows": [(m["what"], _manifest_text(m["old"]), _manifest_text(m["new"])) for m in diff["manifest"]],
+        "statuses": [(k, diff["old"]["summary"].get(k, 0), diff["new"]["summary"].get(k, 0))
+                     for k in (*STATUSES, "total")],
     }
 
 
@@ -120,10 +144,13 @@ def _manifest_view(manifest: Mapping[str, Any]) -> dict[str, Any]:
         ("Rule sets", ", ".join(map(str, rulesets)) if isinstance(rulesets, list) else rulesets),
         ("Seed", manifest.get("seed")),
         ("Python", manifest.get("python")),
+        ("OS", " ".join(str(v) for v in (manifest.get("os") or {}).values()) or None),
+        ("CPU", (manifest.get("cpu") or {}).get("name")),
         ("Started", manifest.get("started")),
         ("Finished", manifest.get("finished")),
     ]
-    shown = {"tool_version", "git_commit", "rulesets", "seed", "python", "started", "finished", "features", "packages"}
+    shown = {"tool_version", "git_commit", "rulesets", "seed", "python", "os", "cpu", "started", "finished", "features",
+             "packages"}
     rows += [(key.replace("_", " ").capitalize(), value) for key, value in manifest.items() if key not in shown]
     return {
         "rows": [(label, _manifest_text(value)) for label, value in rows],

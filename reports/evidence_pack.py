@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from dsp.errors import DomainError
 from dsp.rule_catalogue import RULES, Rule
 from reports.counts import CountCheck, Counts, check_counts, html_counts
 from reports.cucumber_json import CUCUMBER_JSON, count_cucumber_json, write_cucumber_json
@@ -31,12 +32,15 @@ from reports.junit_xml import JUNIT_XML, write_junit
 
 EVIDENCE_JSON = "evidence.json"
 PACK_FILES = (EVIDENCE_JSON, JUNIT_XML, CUCUMBER_JSON, MESSAGES_NDJSON, EVIDENCE_HTML)
+SCHEMA_VERSIONS = (1, 2)  # the evidence.json layouts this version reads (the collector writes the last)
+MAX_EVIDENCE_BYTES = 512 << 20  # the built-in suite's is ~3 MB; a pack of thousands of scenarios fits
 
 
 def write_pack(folder: Path | str, evidence: Mapping[str, Any], step_definitions: Sequence[StepDefinition] = (),
-               *, rules: Sequence[Rule] = RULES) -> CountCheck:
+               *, rules: Sequence[Rule] = RULES, baseline: Mapping[str, Any] | None = None) -> CountCheck:
     """Write junit.xml, cucumber.json, messages.ndjson and evidence.html beside the evidence; return the
-    check of all five files' counts. The feature texts come from the manifest (no file is read).
+    check of all five files' counts. The feature texts come from the manifest (no file is read). With a
+    `baseline` (an earlier run's evidence), evidence.html says what changed since.
 
     Raises `reports.gherkin_source.EvidenceMismatch` when the evidence and its feature texts disagree."""
     folder = Path(folder)
@@ -44,7 +48,7 @@ def write_pack(folder: Path | str, evidence: Mapping[str, Any], step_definitions
     write_junit(folder, evidence)
     write_cucumber_json(folder, evidence, sources)
     write_messages(folder, evidence, sources, step_definitions)
-    write_evidence(folder, evidence, rules, counts=pack_counts(folder, evidence, with_html=False))
+    write_evidence(folder, evidence, rules, counts=pack_counts(folder, evidence, with_html=False), baseline=baseline)
     return pack_counts(folder, evidence)
 
 
@@ -59,3 +63,49 @@ def pack_counts(folder: Path | str, evidence: Mapping[str, Any], *, with_html: b
     if with_html and (folder / EVIDENCE_HTML).is_file():
         others[EVIDENCE_HTML] = html_counts(folder / EVIDENCE_HTML)
     return check_counts(evidence, folder / JUNIT_XML, others)
+
+
+def read_evidence(folder: Path | str) -> dict[str, Any]:
+    """The evidence.json of an evidence folder, checked to be sm-harness evidence; bad input (no such folder,
+    not an evidence folder, not JSON, not evidence, a layout newer than this version reads) raises
+    DomainError with one line naming the folder."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise DomainError(f"{folder}: no such evidence folder")
+    if not folder.is_dir():
+        raise DomainError(f"{folder}: not a folder (give the folder sm-harness features --out wrote)")
+    path = folder / EVIDENCE_JSON
+    if not path.is_file():
+        raise DomainError(f"{folder}: not an evidence folder (it has no {EVIDENCE_JSON})")
+    if path.stat().st_size > MAX_EVIDENCE_BYTES:
+        raise DomainError(f"{path}: larger than {MAX_EVIDENCE_BYTES >> 20} MiB, not an evidence file")
+    try:
+        evidence = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DomainError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise DomainError(f"{path}:{error.lineno}: not JSON: {error.msg}") from None
+    problem = _not_evidence(evidence)
+    if problem:
+        raise DomainError(f"{path}: not sm-harness evidence: {problem}")
+    version = evidence["manifest"].get("schema_version", 1)
+    if version not in SCHEMA_VERSIONS:
+        raise DomainError(f"{path}: evidence schema {version!r}; this sm-harness reads schema "
+                          f"{', '.join(map(str, SCHEMA_VERSIONS))}")
+    return dict(evidence)
+
+
+def _not_evidence(evidence: Any) -> str | None:
+    """What is missing for a document to be an evidence.json, or None."""
+    if not isinstance(evidence, dict):
+        return "the document is not a JSON object"
+    for key, kind in (("manifest", dict), ("summary", dict), ("scenarios", list)):
+        if not isinstance(evidence.get(key), kind):
+            return f"no {key!r} {'object' if kind is dict else 'list'}"
+    if evidence["manifest"].get("tool") != "sm-harness":
+        return "its manifest does not name sm-harness as the tool"
+    for number, scenario in enumerate(evidence["scenarios"]):
+        missing = [k for k in ("id", "feature_file", "name", "status") if not isinstance(scenario, dict) or k not in scenario]
+        if missing:
+            return f"scenario {number} has no {missing[0]!r}"
+    return None

@@ -23,7 +23,8 @@ from pathlib import Path
 import features
 from dsp.errors import DomainError
 from features.steps.tags import parse_tag_expression, quote_expression
-from reports.evidence_pack import PACK_FILES, write_pack
+from reports.evidence_diff import evidence_diff
+from reports.evidence_pack import PACK_FILES, read_evidence, write_pack
 from reports.gherkin_source import EvidenceMismatch
 
 BUILTIN = Path(features.__file__).resolve().parent  # the built-in suite
@@ -74,13 +75,14 @@ def _shown(path: Path) -> str:
 
 class FeaturesResult:
     def __init__(self, exit_code: int, evidence: dict | None, pytest_output: str, out: Path | None, seconds: float,
-                 problems: list[str] | None = None):
+                 problems: list[str] | None = None, diff: dict | None = None):
         self.exit_code = exit_code
         self.evidence = evidence
         self.pytest_output = pytest_output
         self.out = out
         self.seconds = seconds
         self.problems = problems or []  # where the outputs' counts disagree (never, unless a writer is wrong)
+        self.diff = diff  # what changed since the baseline, when one was given (reports.evidence_diff)
 
     def summary_text(self) -> str:
         if self.evidence is None:
@@ -100,20 +102,25 @@ class FeaturesResult:
         noun = "scenario" if s["total"] == 1 else "scenarios"
         lines.append(f"{s['total']} {noun}: {counts or 'none run'} in {self.seconds:.1f} s")
         lines += [f"the outputs' counts disagree: {problem}" for problem in self.problems]
+        if self.diff is not None:
+            lines.append(_since_baseline(self.diff))
         if self.out is not None:
             lines.append(f"evidence written to {self.out}")
         return "\n".join(lines)
 
 
 def run_features(paths: list[str], *, tags: str | None = None, out: str | None = None, seed: int = 0,
-                 plugins: tuple[str, ...] = ()) -> FeaturesResult:
+                 baseline: str | None = None, plugins: tuple[str, ...] = ()) -> FeaturesResult:
     """Run the scenarios; bad input raises DomainError (the CLI turns it into one line and exit code 2).
 
-    `plugins`: more pytest plugins for the child run, after the step library (the tests add steps the
-    library does not offer with it)."""
+    `baseline`: an earlier run's evidence folder; the result (and evidence.html) then says what changed
+    since, and a regression makes the exit code 1 even when every scenario passed. It is read before
+    anything runs, so it may be the --out folder itself. `plugins`: more pytest plugins for the child run,
+    after the step library (the tests add steps the library does not offer with it)."""
     started = time.monotonic()
     if tags is not None:
         parse_tag_expression(tags)  # a malformed expression is bad input, before anything runs
+    old = read_evidence(baseline) if baseline is not None else None
     files = feature_files(paths)
     out_dir = writable_folder(out) if out else None
     with tempfile.TemporaryDirectory(prefix="sm-features-") as work:
@@ -145,7 +152,7 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
         problems: list[str] = []
         if evidence is not None and out_dir is not None:
             try:
-                problems = _write_pack(evidence_dir, evidence)
+                problems = _write_pack(evidence_dir, evidence, old)
             except EvidenceMismatch as error:  # a writer and the collector disagree: a bug, never published
                 output += f"\nthe evidence formats could not be written: {error}"
                 evidence = None
@@ -158,8 +165,9 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
     if evidence is None:
         return FeaturesResult(EXIT_INTERNAL, None, output, out_dir, seconds)
     summary = evidence["summary"]
-    passed = summary["passed"] == summary["total"] and not problems
-    return FeaturesResult(EXIT_OK if passed else EXIT_FAILED, evidence, output, out_dir, seconds, problems)
+    diff = evidence_diff(old, evidence) if old is not None else None
+    passed = summary["passed"] == summary["total"] and not problems and not (diff and diff["regressed"])
+    return FeaturesResult(EXIT_OK if passed else EXIT_FAILED, evidence, output, out_dir, seconds, problems, diff)
 
 
 def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, seed: int) -> Path:
@@ -229,8 +237,18 @@ def _publish(done: Path, out_dir: Path) -> None:
             (out_dir / name).unlink(missing_ok=True)
 
 
-def _write_pack(folder: Path, evidence: dict) -> list[str]:
+def _write_pack(folder: Path, evidence: dict, baseline: dict | None) -> list[str]:
     """junit.xml, cucumber.json, messages.ndjson and evidence.html beside evidence.json; the count problems."""
     from features.runner.step_matches import library_definitions
 
-    return write_pack(folder, evidence, library_definitions()).problems
+    return write_pack(folder, evidence, library_definitions(), baseline=baseline).problems
+
+
+def _since_baseline(diff: dict) -> str:
+    """One line: what changed since the baseline, and whether it regressed."""
+    kinds = [c["kind"] for c in diff["changed"]]
+    parts = [f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds)]
+    parts += [f"{len(diff[k])} {k}" for k in ("added", "removed") if diff[k]]
+    parts += [f"{len(diff[k])} {k.replace('_', ' ')}" for k in ("rules_lost", "rules_gained") if diff[k]]
+    verdict = "REGRESSED" if diff["regressed"] else "no regression"
+    return f"since the baseline: {', '.join(parts) or 'no change in outcomes'}; {verdict}"

@@ -11,10 +11,10 @@ import argparse
 import sys
 
 from dsp.errors import DomainError
-from harness.cli import demo, duis, features, run, serve
+from harness.cli import demo, duis, evidence, features, run, serve
 
 EXIT_BAD_INPUT = 2
-SUBCOMMANDS = (demo, run, duis, serve, features)
+SUBCOMMANDS = (demo, run, duis, serve, features, evidence)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", metavar="DIR", help="write the evidence pack here: evidence.json, evidence.html, junit.xml, "
                         "cucumber.json, messages.ndjson")
     parser.add_argument("--seed", type=int, default=0, help="seed for the aliases' EUI-64s (default 0)")
+    parser.add_argument("--baseline", metavar="DIR", help="an earlier run's evidence folder: say what changed since "
+                        "(also in evidence.html); a regression makes the exit code 1")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output too")
     parser.set_defaults(func=run_command)
 
@@ -23,7 +25,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run_command(args: argparse.Namespace) -> int:
     from features.runner.suite import run_features
 
-    result = run_features(args.paths, tags=args.tags, out=args.out, seed=args.seed)
+    result = run_features(args.paths, tags=args.tags, out=args.out, seed=args.seed, baseline=args.baseline)
     if args.verbose:
         print(result.pytest_output)
     print(result.summary_text())

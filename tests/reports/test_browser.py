@@ -67,6 +67,23 @@ def test_injected_markup_in_the_evidence_runs_nothing(browser, hostile_evidence,
     tab.screenshot(ARTEFACTS / "evidence-hostile.png", full_page=False)
 
 
+def test_the_section_since_the_baseline_opens_offline_and_links_into_the_page(browser, evidence, tmp_path):
+    import copy
+
+    baseline = copy.deepcopy(evidence)  # the signed-off run: every scenario passed
+    for scenario in baseline["scenarios"]:
+        scenario["status"], scenario["failure"] = "passed", None
+    baseline["summary"] = {"passed": 4, "failed": 0, "skipped": 0, "errored": 0, "total": 4}
+    tab = browser.open(write_evidence(tmp_path, evidence, baseline=baseline))
+    assert_clean(tab.visit)
+    links = "[...document.querySelectorAll('#baseline ul.diff a')].map(a => a.getAttribute('href'))"
+    targets = tab.evaluate(f"{links}.filter(h => document.querySelector(h) === null)")
+    assert targets == [], f"links that lead nowhere: {targets}"
+    assert "Regressed since the baseline" in tab.evaluate("document.getElementById('baseline').innerText")
+    tab.evaluate("document.getElementById('baseline').scrollIntoView()")
+    tab.screenshot(ARTEFACTS / "evidence-baseline.png", full_page=False)
+
+
 @pytest.mark.parametrize("kind", ["single", "sweep"])
 def test_the_whatif_report_opens_offline_with_its_charts(browser, kind, summary, sweep, replications, tmp_path):
     path = write_report(tmp_path, summary if kind == "single" else sweep, replications if kind == "single" else [])
