@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.serve.app import create_app
     from harness.serve.decisions import ServeDecisions
     from harness.serve.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig
+    from harness.serve.http_server import uvicorn_config
     from harness.serve.rtds_world import build_served_world
     from harness.serve.signing import Signatures, load_identity, load_trust
 
@@ -88,8 +89,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"sm-harness: serving DUIS under {served.ruleset.value} at http://{args.host}:{args.port}/api/v1/serviceS|D|T "
           f"({checks}, {signing})", file=sys.stderr, flush=True)
     try:
-        uvicorn.run(create_app(endpoint), host=args.host, port=args.port, log_level="warning",
-                    limit_concurrency=64, timeout_keep_alive=5)
+        uvicorn.Server(uvicorn_config(create_app(endpoint), args.host, args.port)).run()
     except OSError as error:  # e.g. the port is taken
         print(f"sm-harness: error: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return 2

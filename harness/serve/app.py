@@ -10,33 +10,44 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from dsp.duis.errors import DuisError
 from dsp.errors import DomainError
 from harness.serve.delivery import deliver, tick
-from harness.serve.endpoint import BadRequest, DuisEndpoint, SlowBody
+from harness.serve.endpoint import PATH_VARIANTS, BadRequest, DuisEndpoint, SlowBody
 
 
 def create_app(endpoint: DuisEndpoint) -> Starlette:
     """The Starlette app: DUIS paths, test-double endpoints, and the delivery and clock tasks."""
     config = endpoint.config
+    # the parse slots are taken only by a request whose body is in whole: a slow sender waits alone
     admitted = asyncio.Semaphore(config.concurrent_requests)
+    budget = BodyBudget(config.bodies_in_flight_bytes)
 
     async def service(request: Request) -> Response:
         path = request.path_params["path"]
+        if path not in PATH_VARIANTS:
+            return _text(f"unknown path /api/v1/{_printable(path)}: use "
+                         f"{', '.join('/api/v1/' + p for p in PATH_VARIANTS)}", 404)
         media = request.headers.get("content-type", "")
         if media and "xml" not in media.lower():
-            return PlainTextResponse(f"sm-harness: content type {media!r} is not XML: send application/xml\n", 415)
-        async with admitted:
-            try:
+            return _text(f"content type '{_printable(media)}' is not XML: send application/xml", 415)
+        try:
+            async with budget.reserve(request, config.max_bytes) as reserved:
+                if not reserved:
+                    return _text("too many large request bodies arriving at once: try again shortly", 503,
+                                 {"Retry-After": "1"})
                 raw = await read_limited(request, config.max_bytes, config.read_timeout)
-            except BadRequest as error:
-                return PlainTextResponse(f"sm-harness: {error}\n", 408 if isinstance(error, SlowBody) else 400)
-            reply = await run_in_threadpool(endpoint.serve, path, raw)
-        headers = {"X-SM-Harness-Reason": reply.reason[:200].encode("ascii", "replace").decode()} if reply.reason else None
+                async with admitted:
+                    reply = await run_in_threadpool(endpoint.serve, path, raw)
+        except BadRequest as error:
+            return _text(str(error), 408 if isinstance(error, SlowBody) else 400)
+        except ClientDisconnect:
+            return _text("the client went away before its body arrived", 400)
+        headers = {"X-SM-Harness-Reason": _printable(reply.reason)[:200]} if reply.reason else None
         return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
     def json_route(handler: Callable[[dict[str, Any], dict[str, Any]], Any]) -> Callable[[Request], Any]:
@@ -109,6 +120,41 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
         Route("/health", json_route(health), methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+class BodyBudget:
+    """Bytes of request bodies being received at once, bounded: a body's declared length (or, without
+    one, the size limit) is reserved before it is read and given back when its request is done. Bodies
+    of at most `SMALL_BODY` bytes are never refused (they are bounded by the connection limit)."""
+
+    SMALL_BODY = 1 << 20
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    @contextlib.asynccontextmanager
+    async def reserve(self, request: Request, max_bytes: int) -> AsyncIterator[bool]:
+        declared = request.headers.get("content-length", "")
+        wanted = min(int(declared), max_bytes) if declared.isdigit() else max_bytes
+        counted = wanted if wanted > self.SMALL_BODY else 0
+        if counted and self.used + counted > self.limit:
+            yield False
+            return
+        self.used += counted
+        try:
+            yield True
+        finally:
+            self.used -= counted
+
+
+def _printable(text: str) -> str:
+    """`text` safe for a header or a one-line message: printable ASCII, anything else escaped."""
+    return "".join(c if " " <= c <= "~" else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}" for c in text)
+
+
+def _text(message: str, status: int, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(f"sm-harness: {message}\n", status, headers=headers)
 
 
 async def read_limited(request: Request, limit: int, timeout: float = 30.0) -> bytes:

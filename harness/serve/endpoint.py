@@ -95,6 +95,8 @@ class EndpointConfig:
     # so many big 11.1s at once would otherwise take the memory of all of them and starve the small ones
     concurrent_requests: int = 4
     decisions: ServeDecisions = field(default_factory=ServeDecisions)
+    # bytes of bodies over 1 MiB being received at once (each reserves its declared length): 8 of 16 MiB
+    bodies_in_flight_bytes: int = 8 * DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
