@@ -12,6 +12,13 @@ Per replication, at the horizon:
 - `firmware_misaligned_at_end_fraction`: devices whose SMI firmware differs from what they run / all
   devices, Suspended or not (Requirement 2's benefit for every device).
 
+With prepayment meters (issue 14, harness/study/prepayment.py):
+
+- `topups_rejected_per_prepay_device`: top-ups (SR 2.2) answered E5 / prepayment meters.
+- `prepay_topup_rejected_fraction`: prepayment meters with at least one top-up rejected / prepayment meters.
+- `prepay_hours_suspended_per_prepay_device`: hours each prepayment meter spent Suspended in the SMI
+  before the horizon, summed / prepayment meters (when a SMETS2 consumer cannot be topped up remotely).
+
 With `[costs]` (issue 14):
 
 - `site_visits_per_1000_devices`: site visits (harness/sim/site_visits.py) per 1,000 devices.
@@ -37,6 +44,8 @@ METRICS = (
     "wasted_firmware_updates_per_device",
     "firmware_misaligned_at_end_fraction",
 )
+PREPAY_METRICS = ("topups_rejected_per_prepay_device", "prepay_topup_rejected_fraction",
+                  "prepay_hours_suspended_per_prepay_device")  # with prepayment meters only
 COST_METRICS = ("site_visits_per_1000_devices", "cost_per_1000_devices")  # with [costs] only
 ALERT_CODES = ("N28", "N29", "N50", "N51", "N52")  # N28: the suspension alert's modelled code (R-CPL-2)
 _SUSPENDED = DeviceStatus.SUSPENDED
@@ -127,7 +136,8 @@ def metrics_of(counts: dict[str, int], restore_times: Sequence[float]) -> dict[s
     `SortedUnion` of its shards' sorted times: the percentiles are exact either way)."""
     n, suspended, ever = counts["devices"], counts["suspended"], counts["ever_suspended"]
     if not n:  # a supplier whose share of a small fleet came to no device
-        return dict.fromkeys(METRICS + (COST_METRICS if "cost" in counts else ()))
+        optional = (PREPAY_METRICS if "prepay_devices" in counts else ()) + (COST_METRICS if "cost" in counts else ())
+        return dict.fromkeys(METRICS + optional)
     metrics = {
         "suspended_at_end_fraction": suspended / n,
         "restored_fraction": (ever - suspended) / ever if ever else None,
@@ -137,10 +147,24 @@ def metrics_of(counts: dict[str, int], restore_times: Sequence[float]) -> dict[s
         "wasted_firmware_updates_per_device": counts["wasted_updates"] / n,
         "firmware_misaligned_at_end_fraction": counts["misaligned"] / n,
     }
+    if "prepay_devices" in counts:  # the scenario has prepayment meters
+        metrics.update(prepay_metrics(counts))
     if "cost" in counts:  # the scenario has [costs]
         metrics["site_visits_per_1000_devices"] = 1000.0 * counts["site_visits"] / n
         metrics["cost_per_1000_devices"] = 1000.0 * counts["cost"] / n
     return metrics
+
+
+def prepay_metrics(counts: dict[str, Any]) -> dict[str, float | None]:
+    """The prepayment metrics of a tally (None when it holds no prepayment meter)."""
+    n = counts["prepay_devices"]
+    if not n:
+        return dict.fromkeys(PREPAY_METRICS)
+    return {
+        "topups_rejected_per_prepay_device": counts["topups_rejected"] / n,
+        "prepay_topup_rejected_fraction": counts["prepay_rejected_devices"] / n,
+        "prepay_hours_suspended_per_prepay_device": counts["prepay_suspended_seconds"] / 3600.0 / n,
+    }
 
 
 def add_costs(counts: dict[str, Any], costs: dict[str, float], *, requests: int, updates: int, visits: int) -> None:

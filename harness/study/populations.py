@@ -16,7 +16,7 @@ over the devices it supplies (harness/study/shards.py merges them per supplier).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable
 from itertools import accumulate
 from typing import Any
 
@@ -25,7 +25,7 @@ from dsp.identities import RTDS_SUPPLIER
 from harness.sim.supplier import Fleet, Supplier
 from harness.sim.world import World
 from harness.study.fleet_layout import FleetLayout, device_id
-from harness.study.metrics import add_costs, record_tally
+from harness.study.metrics import record_tally
 
 _STEP = 0.6180339887498949  # 1 / golden ratio: the most even sequence of points frac(u / phi)
 
@@ -96,10 +96,11 @@ def suppliers_summary(data: dict[str, Any], runs: list[dict[str, Any]], summaris
 
 
 def supplier_tallies(
-    world: World, suppliers: list[Supplier], data: dict[str, Any], visits: Mapping[str, int] | None = None
+    world: World, suppliers: list[Supplier], data: dict[str, Any],
+    add_to: Callable[[dict[str, Any], list[Supplier], str], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Each supplier's additive counts and sorted times to restore, over the devices it supplies (and,
-    with [costs], its site visits, by User ID in `visits`, and its cost)."""
+    """Each supplier's additive counts and sorted times to restore, over the devices it supplies; `add_to`
+    adds its prepayment meters' counts and its cost (harness/study/consumers.py)."""
     ids = {supplier_id(i): i for i in range(len(suppliers))}
     records: list[list[Any]] = [[] for _ in suppliers]
     for record in world.dsp.inventory:
@@ -108,9 +109,8 @@ def supplier_tallies(
     for i, (supplier, table) in enumerate(zip(suppliers, populations(data))):
         counts, times = record_tally(records[i], world.devices)
         counts.update(service_requests=supplier.requests, wasted_updates=supplier.wasted_updates)
-        if data["costs"] is not None:
-            add_costs(counts, data["costs"], requests=supplier.requests, updates=supplier.firmware_updates,
-                      visits=(visits or {}).get(supplier_id(i), 0))
+        if add_to is not None:
+            add_to(counts, [supplier], supplier_id(i))
         out.append({"name": table["name"], "tally": counts, "firmware_updates": supplier.firmware_updates,
                     "restore_times": times})
     return out

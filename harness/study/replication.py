@@ -14,8 +14,8 @@ import time
 from typing import Any
 
 from harness.study import shards as sharding
-from harness.study.metrics import add_costs, histogram, restore_bin_edges, tally
-from harness.sim.site_visits import SiteVisits
+from harness.study.consumers import Consumers
+from harness.study.metrics import histogram, restore_bin_edges, tally
 from harness.sim.supplier import Supplier
 from harness.sim.traffic import Traffic
 from harness.study.scenario import HOUR
@@ -43,11 +43,8 @@ def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[st
         world.remove_from_cpl(device_type, model, version)  # R-CPL-1 at time 0
     for supplier in suppliers:
         supplier.start()
-    costs = data["costs"]
-    visits = None
-    if costs is not None and costs["site_visit_after_hours"] > 0:
-        visits = SiteVisits(world, costs["site_visit_after_hours"] * HOUR, data["campaign"]["firmware"])
-        visits.start()
+    consumers = Consumers(world, data, span, traffic)  # prepayment top-ups and site visits, if the study has them
+    consumers.start()
     gc.freeze()  # the fleet just built lives for the whole run: keep it out of the collector's full passes
     built = time.perf_counter()
     try:
@@ -56,12 +53,11 @@ def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[st
         gc.unfreeze()
     simulated = time.perf_counter()
     counts, restore_times = tally(world, sum(s.wasted_updates for s in suppliers))
-    if costs is not None:
-        add_costs(counts, costs, requests=sum(s.requests for s in suppliers), visits=visits.visits if visits else 0,
-                  updates=sum(s.firmware_updates for s in suppliers))
+    counts["service_requests"] = sum(s.requests for s in suppliers)  # the suppliers' own: top-ups aside
+    consumers.add_to(counts, suppliers)
     result: dict[str, Any] = {"replication": replication, "shard": shard, "span": list(span), "tally": counts}
     if len(suppliers) > 1:
-        per_supplier = supplier_tallies(world, suppliers, data, visits.by_supplier if visits else None)
+        per_supplier = supplier_tallies(world, suppliers, data, consumers.add_to)
         restore_times = [t for p in per_supplier for t in p["restore_times"]]  # the same times, by supplier
         result["restore_blocks"] = [len(p.pop("restore_times")) for p in per_supplier]
         result["suppliers"] = per_supplier
@@ -70,6 +66,7 @@ def run_shard(data: dict[str, Any], replication: int, shard: int = 0) -> dict[st
         "restore_times": sharding.times_array(restore_times),
         "counts": dict(sorted(world.counts.items())),
         "traffic": traffic.as_dict(),
+        "all_service_requests": world.service_requests,  # the suppliers' and the top-ups
         "firmware_updates": sum(s.firmware_updates for s in suppliers),
         "lost_messages": world.lost_messages,
         "wall_seconds": time.perf_counter() - started,

@@ -23,6 +23,8 @@ count = 20000
 firmware = "0100AAAA"         # what the devices run and the SMI records
 status = "Commissioned"       # SMI status at the start
 model = "DB/ESME-1/01"        # MANUFACTURER/MODEL[/HARDWARE]; default one model per type
+prepayment = 0.0              # ESME, GSME: the share of the group's meters in prepayment mode; each tops
+                              # up by SR 2.2 ([prepayment]; harness/study/prepayment.py)
 
 [cpl]
 current = ["0200BBBB"]        # Current for every model in the fleet
@@ -75,6 +77,9 @@ suspension_alert_code = "N28" # R-CPL-2
 [sweep]                       # cross product of values, e.g. loss against rule sets
 ruleset = ["legacy", "mp105-option1", "mp105"]
 "loss.11.3.response" = [0.05, 0.2, 0.4]
+
+[prepayment]                  # top-ups (harness/sim/topups.py): SR 2.2, CV 1 to SMETS2 (E5 while
+topups_per_day = 0.5          # Suspended), CV 2 to SMETS1 (allowed, R-E5-3); a Poisson stream per meter
 
 [costs]                       # GBP; the cost metrics (site visits, cost per 1,000 devices) only with this table
 per_service_request = 0.0     # each SR a supplier sends for the campaign and recovery (top-ups are not counted)

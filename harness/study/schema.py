@@ -63,7 +63,7 @@ TOP = {
     "horizon_hours": (_NUM, _positive, 168.0),
     "shards": (int, _positive, 1),
 }
-FLEET = {
+FLEET: dict[str, tuple] = {
     "type": (str, _parsed(DeviceType.parse), None),
     "smets": (int, lambda v: None if v in (1, 2) else "must be 1 or 2", 2),
     "count": (int, _positive, None),
@@ -117,6 +117,11 @@ def _baseline(v):
 
 
 SECTIONS["compare"] = {"baseline": (dict, _baseline, {})}
+
+# --- what-if studies (issue 14): prepayment consumers ------------------------------------------------
+FLEET["prepayment"] = (_NUM, _prob, 0.0)  # the share of the group's meters in prepayment mode (ESME, GSME)
+SECTIONS["prepayment"] = {"topups_per_day": (_NUM, _nonneg, 0.5)}  # each prepayment meter's SR 2.2 rate
+PREPAYMENT_TYPES = ("ESME", "GSME")  # what SR 2.2 Top Up Device targets
 
 # --- what-if studies (issue 14): [costs], given or not at all (the cost metrics only when it is given) --
 OPTIONAL_SECTIONS: dict[str, dict[str, tuple]] = {
@@ -217,6 +222,9 @@ def validate(data: dict, path: str, text: str | None) -> dict:
             raise ScenarioError(f"{path}{line_of(text, 'type')}: fleet[{i}].type: a GPF comes with its GSME; list the GSME")
         g["firmware"] = firmware_version(g["firmware"])
         g["status"] = DeviceStatus.parse(g["status"]).value
+        if g["prepayment"] > 0 and g["type"] not in PREPAYMENT_TYPES:  # issue 14: top-ups go to meters
+            raise ScenarioError(f"{path}{line_of(text, 'prepayment')}: fleet[{i}].prepayment: only ESME and GSME "
+                                f"meters take top-ups (SR 2.2), not {g['type']}")
         out["fleet"].append(g)
     for section, schema in SECTIONS.items():
         if section == "supplier" and isinstance(data.get(section), list):

@@ -64,7 +64,8 @@ def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Seq
         "restore_histogram": [sum(c) for c in zip(*(s["restore_histogram"] for s in shards))],
         "counts": dict(sorted(counts.items())),
         "traffic": merge_traffic([s.get("traffic", {}) for s in shards]),
-        "service_requests": tally["service_requests"],
+        # every SR the world received (the top-ups too), for the traffic and the throughput
+        "service_requests": sum(s.get("all_service_requests", s["tally"]["service_requests"]) for s in shards),
         "firmware_updates": sum(s["firmware_updates"] for s in shards),
         "lost_messages": sum(s["lost_messages"] for s in shards),
         "wall_seconds": sum(s["wall_seconds"] for s in shards),

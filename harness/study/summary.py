@@ -38,6 +38,11 @@ def whatif_decisions(data: dict[str, Any]) -> dict[str, str]:
         out["suppliers"] = ("each [[supplier]] supplies its share of every fleet group (a golden-ratio spread of the "
                             "group's units, a GSME with its GPF), as its own IS and GS User ID, with its own campaign "
                             "and a share of the window in proportion to its devices")
+    if any(g["prepayment"] > 0 for g in data["fleet"]):
+        out["prepayment"] = ("a group's prepayment share of its meters is spread through it (frac((u + 1/2)(sqrt 2 - 1)) "
+                             "< share); each tops up as a Poisson stream (topups_per_day), SR 2.2 from its supplier: "
+                             "Command Variant 1 to SMETS2 (E5 while Suspended), 2 to SMETS1 (allowed, R-E5-3; "
+                             "delivered locally, R-E17-5); a top-up travels like any SR and is not priced")
     if data["costs"] is not None:
         out["site visits"] = ("a device still Suspended site_visit_after_hours after the CPL removal gets one site "
                               "visit: the campaign's firmware installed if it does not run it, the SMI corrected and the "
