@@ -6,6 +6,7 @@ problem lives in the gap between the two.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar, Protocol
 
 from dsp.errors import DomainError
 from dsp.identifiers import eui64, firmware_version
@@ -30,6 +31,7 @@ class SmiRecord:
         "chf",
         "other_eligible_users",
     )
+    in_fleet: ClassVar[bool] = False  # True for a record over a fleet's arrays (dsp.fleet_records)
 
     def __init__(
         self,
@@ -89,11 +91,76 @@ class SmiRecord:
         return f"SmiRecord({self.device_id} {self.device_type.value} {self.firmware} {self.status.value})"
 
 
+class FleetStore(Protocol):
+    """A fleet's records held as arrays (dsp.fleet_records.FleetRecords), as the inventory uses them."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[SmiRecord]: ...
+
+    def index_of(self, device_id: str) -> int: ...
+
+    def record(self, i: int, device_id: str | None = None) -> SmiRecord: ...
+
+    def lookup(self, device_id: str) -> SmiRecord | None: ...
+
+    def suspend_where(
+        self, device_type: DeviceType, model: DeviceModel, firmware: str, suspendable: frozenset[DeviceStatus], now: float
+    ) -> int: ...
+
+
 class SmartMeteringInventory:
-    """Device records by Device ID (O(1) look-ups)."""
+    """Device records by Device ID (O(1) look-ups).
+
+    Records added one by one live in a dictionary. A simulated fleet can be attached as arrays instead
+    (`attach_fleet`, dsp.fleet_records): its records are made when looked up, kept in the same dictionary
+    while in use, and retired in bulk when many are (they hold no state of their own, so nothing is lost).
+    Iteration gives the records added one by one first, in the order added, then the fleet's in index order.
+    """
 
     def __init__(self) -> None:
         self._records: dict[str, SmiRecord] = {}
+        self._fleet: FleetStore | None = None
+        self._own = 0  # records added one by one (the rest of the dictionary: the fleet's in use)
+        self._retired: dict[str, SmiRecord] = {}  # the fleet's records in use before the last retirement
+
+    def attach_fleet(self, fleet: FleetStore) -> None:
+        """Hold a fleet's records as arrays (the simulator's bulk path: trusted values, IDs not in use)."""
+        if self._fleet is not None:
+            raise DomainError("the SMI already holds a fleet")
+        self._fleet = fleet
+
+    @property
+    def fleet(self) -> FleetStore | None:
+        """The fleet held as arrays, if any."""
+        return self._fleet
+
+    def own_records(self) -> list[SmiRecord]:
+        """The records added one by one, in the order added."""
+        if self._fleet is None:
+            return list(self._records.values())
+        return [r for r in self._records.values() if not r.in_fleet]
+
+    def _from_fleet(self, device_id: str) -> SmiRecord | None:
+        fleet = self._fleet
+        if fleet is None:
+            return None
+        record = self._retired.pop(device_id, None) or fleet.lookup(device_id)
+        if record is None:
+            return None
+        if len(self._records) - self._own >= RETIRE_AT:
+            self._retire()
+        self._records[device_id] = record
+        return record
+
+    def _retire(self) -> None:
+        """Two generations: the fleet's records in use move aside (found again there while they are in use,
+        let go at the next retirement). A fleet record holds no state of its own, so nothing is lost."""
+        own: dict[str, SmiRecord] = {}
+        retired: dict[str, SmiRecord] = {}
+        for k, r in self._records.items():
+            (retired if r.in_fleet else own)[k] = r
+        self._records, self._retired = own, retired
 
     def add(
         self,
@@ -116,7 +183,7 @@ class SmartMeteringInventory:
         """
         device_id = eui64(device_id)
         status = DeviceStatus.parse(status)
-        if device_id in self._records:
+        if device_id in self:
             raise DomainError(f"device {device_id} is already in the SMI")
         if smets not in (1, 2):
             raise DomainError(f"SMETS version of {device_id} must be 1 or 2, got {smets!r}")
@@ -138,13 +205,15 @@ class SmartMeteringInventory:
                 )
             give_prior_status(record, DeviceStatus.parse(prior_status), since)
         self._records[device_id] = record
+        self._own += 1
         return record
 
     def add_record(self, record: SmiRecord) -> SmiRecord:
         """Add a record already built from trusted values (the simulator's bulk path)."""
-        if record.device_id in self._records:
+        if record.device_id in self:
             raise DomainError(f"device {record.device_id} is already in the SMI")
         self._records[record.device_id] = record
+        self._own += 1
         return record
 
     def pair_gas_proxy(self, gsme_id: str, gpf_id: str) -> None:
@@ -160,16 +229,19 @@ class SmartMeteringInventory:
         device.chf = chf.device_id
 
     def get(self, device_id: str) -> SmiRecord:
-        record = self._records.get(device_id)
+        record = self._records.get(device_id) or self.find(device_id)
         if record is None:
-            record = self._records.get(eui64(device_id))
+            record = self.find(eui64(device_id))
         if record is None:
             raise DomainError(f"unknown device {device_id}: not in the SMI")
         return record
 
     def find(self, device_id: str) -> SmiRecord | None:
         """The record, or None (the E19 check)."""
-        return self._records.get(device_id)
+        record = self._records.get(device_id)
+        if record is None and self._fleet is not None:
+            return self._from_fleet(device_id)
+        return record
 
     def eligible_user(self, record: SmiRecord, user_id: str, role: UserRole) -> bool:
         """E4: is this user an Eligible User for the device?
@@ -190,13 +262,23 @@ class SmartMeteringInventory:
         return user_id in record.other_eligible_users
 
     def __contains__(self, device_id: object) -> bool:
-        return device_id in self._records
+        return isinstance(device_id, str) and self.find(device_id) is not None
 
     def __iter__(self) -> Iterator[SmiRecord]:
-        return iter(self._records.values())
+        fleet = self._fleet
+        if fleet is None:
+            return iter(self._records.values())
+        return self._with_fleet(fleet)
+
+    def _with_fleet(self, fleet: FleetStore) -> Iterator[SmiRecord]:
+        yield from self.own_records()
+        yield from fleet
 
     def __len__(self) -> int:
-        return len(self._records)
+        return self._own + (len(self._fleet) if self._fleet is not None else 0)
+
+
+RETIRE_AT = 65536  # a fleet's records in use before the idle ones are retired
 
 
 # a device that starts in one of these statuses held another before (R-CPL-3 restores it, R-E5-5 validates on it)

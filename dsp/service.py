@@ -34,7 +34,7 @@ from dsp.messages import (
 )
 from dsp.records import frozen_record
 from dsp.rulesets import DspSettings, RuleSet
-from dsp.suspension import suspend
+from dsp.suspension import SUSPENDABLE, suspend
 from dsp.users import UserRegistry
 from dsp.version_rule import RuleResult, apply_version_rule
 from dsp.vocabulary import CplStatus, DeviceModel, DeviceStatus, DeviceType, ResponseCode
@@ -249,3 +249,17 @@ class DataServiceProvider:
                         alerts=(alerts.device_suspended(code, record, now),),  # R-CPL-2
                         changes=(SmiChange(record.device_id, "status", before, DeviceStatus.SUSPENDED, "R-CPL-1"),),
                     )
+
+    def suspend_on_removal_counted(self, device_type: DeviceType, model: DeviceModel, firmware: str, now: float) -> int:
+        """`suspend_on_removal` for a caller that needs only how many (a simulator that traces nothing):
+        the same SMI changes (R-CPL-1), a fleet held as arrays suspended in place; each suspended device is
+        owed the suspension alert (R-CPL-2, `settings.suspension_alert_code`), which the caller counts."""
+        entry = self.cpl.add(device_type, model, firmware, CplStatus.REMOVED)
+        count = 0
+        for record in self.inventory.own_records():
+            if record.device_type is device_type and record.model == model and record.firmware == entry.firmware:
+                count += suspend(record, now)  # R-CPL-1
+        fleet = self.inventory.fleet
+        if fleet is not None:
+            count += fleet.suspend_where(device_type, model, entry.firmware, SUSPENDABLE, now)  # R-CPL-1
+        return count

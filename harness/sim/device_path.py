@@ -21,7 +21,9 @@ class DevicePath(UserPath):
     def _to_device(self, command: DeviceCommand, exchange: Exchange, now: float) -> None:
         srv = command.request.srv
         device_id = command.device_id
-        device = self._index[device_id]
+        device = self._index.get(device_id)
+        if device is None:  # one of the fleet's (harness.sim.fleet): its view knows its index
+            device = (self.devices.live.get(device_id) or self.devices[device_id])._i  # type: ignore[attr-defined]
         numbers = self._numbers
         number = numbers[device]
         numbers[device] = number + 1
@@ -62,7 +64,7 @@ class DevicePath(UserPath):
                 self._arm_timeout(flight)
             self._watch(flight.exchange, None)
             return
-        device = self.devices[device_id]
+        device = self.devices.live.get(device_id) or self.devices[device_id]
         request = command.request
         srv = request.srv
         # only an activation happening now draws (or takes the forced) failure: not an 11.1 or 11.2, not a

@@ -8,6 +8,7 @@ processes: a step is a response (or the supplier's own deadline) arriving.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from dsp import (
@@ -43,8 +44,8 @@ class Fleet:
     """What the supplier knows of the fleet: who it is, and what it updates."""
 
     supplier: dict[DeviceType, ServiceUser]
-    campaign: list[str]  # device IDs the campaign updates, in fleet order (UPDATED_TYPES)
-    smets: dict[str, int]  # the SMETS version of each SMETS1 campaign device (SMETS1 skips 11.1, R-DEV-4)
+    campaign: Sequence[str]  # device IDs the campaign updates, in fleet order (UPDATED_TYPES)
+    smets: Container[str]  # the SMETS1 campaign devices (SMETS1 skips 11.1, R-DEV-4)
     models: dict[str, tuple[DeviceType, DeviceModel]]
     removed: list[tuple[DeviceType, DeviceModel, str]]  # the CPL entries removed at time 0
 

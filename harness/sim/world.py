@@ -58,10 +58,21 @@ class World(DevicePath):
         """Set a CPL entry Removed at `now`: the devices on it are suspended and the alerts delivered
         (R-CPL-1, R-CPL-2). Returns how many devices were suspended."""
         count = 0
-        index = self._index
-        for outcome in self.dsp.suspend_on_removal(device_type, model, firmware, self.env.now):
-            count += 1
-            self._apply(outcome, None, None, index.get(outcome.changes[0].device_id, -1))  # -1: not in the world
+        if not (self._tracing or self._keep or self._forced_loss or self.alert_listener) and self._route(None)[3].ideal:
+            # nothing to trace, keep or draw: the alerts are only counted, and the SMI (a fleet held as
+            # arrays, most of all) is suspended in place, without an Outcome per device
+            count = self.dsp.suspend_on_removal_counted(device_type, model, firmware, self.env.now)
+            if count:
+                self._codes[self.dsp.settings.suspension_alert_code] += count  # R-CPL-2
+        else:
+            index, devices = self._index, self.devices
+            for outcome in self.dsp.suspend_on_removal(device_type, model, firmware, self.env.now):
+                count += 1
+                device_id = outcome.changes[0].device_id
+                at = index.get(device_id)
+                if at is None:
+                    at = self._index_of(device_id) if device_id in devices else -1  # -1: not in the world
+                self._apply(outcome, None, None, at)
         self.settle()
         return count
 

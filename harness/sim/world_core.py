@@ -15,6 +15,7 @@ from devices import Device
 from dsp import DataServiceProvider, DccAlert, ServiceResponse
 from dsp.errors import DomainError
 from harness.sim.comms import LEGS, Comms
+from harness.sim.fleet import Devices, FleetDevices
 from harness.sim.legs import InFlight, Route, Wire
 from harness.sim.simpy_adapter import FastEnvironment
 from harness.sim.streams import Streams
@@ -41,7 +42,7 @@ class WorldCore:
         self.seed, self.replication = seed, replication
         # a shard's world holds the fleet's devices from `first_index` on: draws keep the global index
         self.streams = Streams(seed, replication, first_index)
-        self.devices: dict[str, Device] = {}
+        self.devices = Devices()  # by ID (a Mapping): those added one by one, and a fleet held as arrays
         self.trace: list[TraceEvent] = []
         self.alerts: list[DccAlert] = []
         self.responses: list[ServiceResponse] = []
@@ -53,7 +54,7 @@ class WorldCore:
         self.gpf_refresh_lag = self.comms.gpf_refresh_lag  # R-DEV-5
         self._tracing = trace
         self._keep = trace if keep_messages is None else keep_messages
-        self._index: dict[str, int] = {}
+        self._index: dict[str, int] = {}  # the devices added one by one (the fleet's: harness.sim.fleet)
         self._numbers = array("L")  # per device: how many messages it has numbered (its stream counter)
         self._routes: dict[str | None, Route] = {}  # SRV -> its four legs
         self._forced_loss: Counter[tuple[str, str, str]] = Counter()
@@ -78,9 +79,25 @@ class WorldCore:
         """Put a device in the world (its SMI record is the DSP's business)."""
         if device.device_id in self.devices:
             raise DomainError(f"device {device.device_id} is already in the world")
-        self.devices[device.device_id] = device
+        self.devices.add(device)
         self._index[device.device_id] = len(self._numbers)
         self._numbers.append(0)
+
+    def add_fleet(self, fleet: FleetDevices) -> None:
+        """Put a fleet held as arrays in the world, before any other device: its devices are the world's
+        first, in index order (harness/study/world_setup.py)."""
+        self.devices.attach(fleet)
+        self._numbers.extend(array("L", bytes(8 * len(fleet))))
+
+    def _index_of(self, device_id: str) -> int:
+        """The world's index of a device (the key of its random streams, less the world's first index):
+        the devices added one by one by look-up, the fleet's (the world's first) by their view."""
+        index = self._index.get(device_id)
+        if index is None:
+            index = self.devices.index(device_id)
+            if index < 0:
+                raise DomainError(f"device {device_id} is not in the world")
+        return index
 
     def add_devices(self, devices: Iterable[Device]) -> None:
         for device in devices:

@@ -7,7 +7,7 @@ device (`device_id`), keys its random streams (harness.sim.streams), and cuts th
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -20,6 +20,26 @@ def device_id(index: int) -> str:
     """The EUI-64 of the fleet's `index`-th device: 00-DB-xx-xx-xx-xx-xx-xx."""
     h = f"{index:012X}"
     return f"00-DB-{h[0:2]}-{h[2:4]}-{h[4:6]}-{h[6:8]}-{h[8:10]}-{h[10:12]}"
+
+
+_HEX = frozenset("0123456789ABCDEF")
+
+
+def device_index(ident: str) -> int:
+    """The global index `device_id` names, or -1 when `ident` is not such an ID (exactly its form)."""
+    if len(ident) != 23 or not ident.startswith("00-DB-") or ident[5::3] != "------":
+        return -1
+    digits = ident[6:].replace("-", "")
+    if not _HEX.issuperset(digits):
+        return -1
+    return int(digits, 16)
+
+
+class FleetNaming:
+    """The fleet's ID scheme for the SMI's and the world's arrays (dsp.fleet_records.Naming)."""
+
+    name = staticmethod(device_id)
+    index = staticmethod(device_index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +130,39 @@ class FleetLayout:
     def models(self) -> list[tuple[DeviceType, DeviceModel]]:
         """The (type, model) of every group, each once, in fleet order (a set's order varies by process)."""
         return list(dict.fromkeys((g.device_type, g.model) for g in self.groups))
+
+
+class FleetIds(Sequence[str]):
+    """Device IDs named by runs of global indices (start, step, count), in order, made when read: the
+    supplier's campaign list of a GB-size shard without a string per device held. `in` is by index."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[int, int, int]] = []
+        self._len = 0
+
+    def add(self, start: int, step: int, count: int) -> None:
+        self.runs.append((start, step, count))
+        self._len += count
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._len))]
+        if k < 0:
+            k += self._len
+        for start, step, count in self.runs:
+            if 0 <= k < count:
+                return device_id(start + k * step)
+            k -= count
+        raise IndexError(k)
+
+    def __iter__(self) -> Iterator[str]:
+        for start, step, count in self.runs:
+            for index in range(start, start + step * count, step):
+                yield device_id(index)
+
+    def __contains__(self, ident: object) -> bool:
+        index = device_index(ident) if isinstance(ident, str) else -1
+        return index >= 0 and any(start <= index < start + step * count and (index - start) % step == 0 for start, step, count in self.runs)

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dsp import DeviceStatus
+from harness.study.fleet_tally import fleet_tally
 
 METRICS = (
     "suspended_at_end_fraction",
@@ -102,7 +103,17 @@ TALLY = ("devices", "suspended", "ever_suspended", "misaligned", "service_reques
 def tally(world, wasted_updates: int) -> tuple[dict[str, int], list[float]]:
     """A finished world's additive counts (TALLY) and its restored devices' times to restore in hours,
     sorted."""
-    counts, restore_times = record_tally(world.dsp.inventory, world.devices)
+    inventory, devices = world.dsp.inventory, world.devices
+    if inventory.fleet is not None and devices.fleet is not None:  # a fleet held as arrays, read as such
+        counts, restore_times = record_tally(inventory.own_records(), devices)
+        suspended, ever, misaligned, times = fleet_tally(inventory.fleet, devices.fleet)
+        counts["devices"] += len(inventory.fleet)
+        counts["suspended"] += suspended
+        counts["ever_suspended"] += ever
+        counts["misaligned"] += misaligned
+        restore_times = sorted(restore_times + times)
+    else:
+        counts, restore_times = record_tally(inventory, devices)
     counts["service_requests"] = world.service_requests
     counts["wasted_updates"] = wasted_updates
     return counts, restore_times

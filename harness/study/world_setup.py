@@ -1,13 +1,12 @@
 """One replication's world from a scenario: the DSP, its users, the CPL, the fleet, and the supplier's policy.
 
-The fleet is built on the SMI's trusted bulk path (`add_record`) with shared firmware strings, so an idle
-device costs a few hundred bytes and a GB-size fleet fits in memory.
+The fleet is built in bulk as arrays, the SMI's (dsp.fleet_records) and the world's (harness.sim.fleet):
+an idle device costs a few dozen bytes and no Python object, so a GB-size shard fits in a worker.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from devices import build_device
 from dsp import (
     DataServiceProvider,
     DeviceModel,
@@ -22,11 +21,14 @@ from dsp import (
 from dsp.identities import GAS_TRANSPORTER
 from dsp.identities import RTDS_NETWORK_OPERATOR as ELECTRICITY_DISTRIBUTOR
 from dsp.identities import RTDS_SUPPLIER as SUPPLIER  # one supplier, both IS and GS (dual fuel)
+from dsp.fleet_records import FleetRecords, Profile
+from dsp.identifiers import firmware_version
 from dsp.inventory import NEEDS_PRIOR_STATUS, give_prior_status
+from harness.sim.fleet import FleetDevices
 from harness.sim.comms import Comms, Latency, Leg, OfflineWindow
 from harness.sim.supplier import Fleet, Policy
 from harness.sim.world import World
-from harness.study.fleet_layout import FleetLayout, device_id
+from harness.study.fleet_layout import FleetIds, FleetLayout, FleetNaming
 from harness.study.scenario import HOUR
 
 GPF_FIRMWARE = "01000001"
@@ -86,7 +88,10 @@ def build(
 ) -> tuple[World, Fleet]:
     """The world of one replication, at time 0, before the CPL removal and the campaign; with a `span`
     (first, stop) of global device indices, only that slice of the fleet (a shard, harness/study/shards.py):
-    devices keep their global IDs and random streams, so a device is the same whatever the shard count."""
+    devices keep their global IDs and random streams, so a device is the same whatever the shard count.
+
+    The fleet is built in bulk as arrays (dsp.fleet_records, harness.sim.fleet): a group of devices is a
+    profile and a run of codes, not a Python object per device."""
     layout = FleetLayout.of(data["fleet"])
     first, stop = span if span is not None else (0, layout.size)
     dsp = DataServiceProvider(RuleSet.parse(data["ruleset"]), settings=settings_of(data))
@@ -95,36 +100,32 @@ def build(
     dsp.users.register(GAS_TRANSPORTER, UserRole.GT)
     supplier = {t: ServiceUser(SUPPLIER, t.supplier_role) for t in DeviceType}
     world = World(dsp, comms=comms_of(data), seed=data["seed"], replication=replication, trace=trace, first_index=first)
-    inventory = dsp.inventory
-    campaign: list[str] = []
-    smets_of: dict[str, int] = {}
-    shared: dict[str, str] = {}  # one string per firmware version, shared by every device
+    records, devices = FleetRecords(FleetNaming(), first), FleetDevices(FleetNaming(), first)
+    campaign, smets1 = FleetIds(), FleetIds()
     gpf_model = DeviceModel.default_for(DeviceType.GPF)
     for group in layout.groups:
         device_type, model, status, smets = group.device_type, group.model, group.status, group.smets
-        firmware = shared.setdefault(group.firmware, group.firmware)
+        firmware = firmware_version(group.firmware)
         operator = GAS_TRANSPORTER if device_type.fuel.value == "gas" else ELECTRICITY_DISTRIBUTOR
         lo, hi = group.units_in(first, stop)
-        index = group.start + lo * group.step
-        for _ in range(lo, hi):
-            ident = device_id(index)
-            index += 1
-            _add(inventory, SmiRecord(ident, device_type, smets, model, firmware, status, SUPPLIER, operator, 0.0))
-            device = build_device(ident, device_type, smets, firmware, model)
-            device.running = firmware
-            world.add_device(device)
-            if group.updated:
-                campaign.append(ident)
-                if smets == 1:
-                    smets_of[ident] = 1
-            if device_type is DeviceType.GSME:  # a GSME brings its GPF
-                gpf_id = device_id(index)
-                index += 1
-                _add(inventory, SmiRecord(gpf_id, DeviceType.GPF, smets, gpf_model, GPF_FIRMWARE, status, SUPPLIER, GAS_TRANSPORTER, 0.0))
-                gpf = build_device(gpf_id, DeviceType.GPF, smets, GPF_FIRMWARE, gpf_model, gsme_firmware=firmware)
-                gpf.running = GPF_FIRMWARE
-                world.add_device(gpf)
-                inventory.pair_gas_proxy(ident, gpf_id)
+        if hi <= lo:
+            continue
+        prefix = _history_before(status)
+        gas = device_type is DeviceType.GSME  # a GSME brings its GPF, the next index
+        profiles = [(Profile(device_type, smets, model, SUPPLIER, operator, prefix, 1 if gas else 0), firmware)]
+        kinds = [(device_type, smets, model, firmware, "")]
+        if gas:
+            profiles.append((Profile(DeviceType.GPF, smets, gpf_model, SUPPLIER, GAS_TRANSPORTER, prefix, -1), GPF_FIRMWARE))
+            kinds.append((DeviceType.GPF, smets, gpf_model, GPF_FIRMWARE, firmware))
+        records.extend(hi - lo, profiles)
+        devices.extend(hi - lo, kinds)
+        if group.updated:
+            campaign.add(group.start + lo * group.step, group.step, hi - lo)
+            if smets == 1:
+                smets1.add(group.start + lo * group.step, group.step, hi - lo)
+    assert len(records) == len(devices) == stop - first, "a shard's devices are its span's"
+    dsp.inventory.attach_fleet(records)
+    world.add_fleet(devices)
     models: dict[str, tuple[DeviceType, DeviceModel]] = {}
     seen_models = layout.models()
     for device_type, model in seen_models:
@@ -132,10 +133,13 @@ def build(
             dsp.list_on_cpl(device_type, model, version)
         models[str(model)] = (device_type, model)
     removed = [(t, m, v) for t, m in sorted(seen_models, key=lambda tm: (tm[0].value, str(tm[1]))) for v in data["cpl"]["removed"]]
-    return world, Fleet(supplier, campaign, smets_of, models, removed)
+    return world, Fleet(supplier, campaign, smets1, models, removed)
 
 
-def _add(inventory: Any, record: SmiRecord) -> None:
-    if record.status in NEEDS_PRIOR_STATUS:  # [model] a fleet listed as Suspended was Commissioned before
+def _history_before(status: DeviceStatus) -> tuple[tuple[DeviceStatus, float], ...]:
+    """The history a device listed in `status` starts with: [model] a fleet listed as Suspended (Recovery,
+    Recovered) was Commissioned before (R-CPL-3 restores it, R-E5-5 validates on it)."""
+    record = SmiRecord("", DeviceType.ESME, 2, DeviceModel.default_for(DeviceType.ESME), "", status, "", "", 0.0)
+    if status in NEEDS_PRIOR_STATUS:
         give_prior_status(record, DeviceStatus.COMMISSIONED, 0.0)
-    inventory.add_record(record)
+    return tuple(record.history)
