@@ -101,7 +101,7 @@ class FleetDevices:
 
 def _kind(base: type[Device], device_type: DeviceType, smets: int, model: DeviceModel) -> type[Device]:
     """A fleet device class whose fixed fields (type, SMETS version, model) are class attributes."""
-    fixed = {"__slots__": (), "device_type": device_type, "smets": smets, "model": model}
+    fixed = {"__slots__": (), "device_type": device_type, "smets": smets, "model": model, "trusted_signers": None}
     return type(f"{base.__name__}{device_type.value}", (base,), fixed)
 
 

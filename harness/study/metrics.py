@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dsp import DeviceStatus
@@ -119,7 +119,7 @@ def tally(world, wasted_updates: int) -> tuple[dict[str, int], list[float]]:
     return counts, restore_times
 
 
-def record_tally(records: Iterable[Any], devices: dict[str, Any]) -> tuple[dict[str, int], list[float]]:
+def record_tally(records: Iterable[Any], devices: Mapping[str, Any]) -> tuple[dict[str, int], list[float]]:
     """The SMI's part of a tally over some records (the whole inventory, or one supplier's devices):
     devices, suspended, ever suspended, misaligned, and the sorted times to restore in hours."""
     n = suspended = ever = misaligned = 0
