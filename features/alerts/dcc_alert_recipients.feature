@@ -23,6 +23,9 @@ Feature: Who receives the DCC alerts of MP105
     When firmware "0100AAAA" is removed from the CPL for <type>
     And the supplier sends SR 11.2 to "D1"
     Then DCC alert "N29" is sent to the responsible supplier and the network operator of "D1"
+    And exactly 3 DCC alerts are sent
+    And device "D1" has SMI status "Commissioned"
+    And device "D1" has SMI firmware "0200BBBB"
 
     Examples:
       | type |

@@ -4,14 +4,24 @@ Feature: The device status check (E5)
   I want E5 to let through exactly the requests the device's SMI status allows
   So that Suspended and Recovery devices are protected without blocking what MP105 needs
 
-  @R-E5-1
-  Scenario Outline: Activate Firmware is Critical and passes E5 on a Suspended device under <ruleset>
+  @R-E5-1 @R-113-1 @R-CPL-3
+  Scenario Outline: Activate Firmware is Critical and passes E5 on a Suspended device under <ruleset>, and its success restores it
     Given the DSP applies the "<ruleset>" rules
+    And the CPL lists these firmware versions:
+      | device_type | firmware | status  |
+      | ESME        | 0200BBBB | Current |
     And these devices are in the inventory:
       | device | type | smets | firmware | status    | prior_status |
       | E1     | ESME | 2     | 0100AAAA | Suspended | Commissioned |
-    When the supplier sends SR 11.3 to "E1" activating "0100AAAA"
+    When the supplier sends SR 11.1 to "E1" distributing "0200BBBB"
+    And the supplier sends SR 11.3 to "E1" activating "0200BBBB"
     Then the response code is "I99"
+    And the activation response from "E1" is "success"
+    And device "E1" runs firmware "0200BBBB"
+    And device "E1" has SMI firmware "0200BBBB"
+    And device "E1" has SMI status "Commissioned"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
+    And the SMI status history of "E1" is "Commissioned, Suspended, Commissioned"
 
     Examples:
       | ruleset       |

@@ -101,6 +101,7 @@ Feature: Read Firmware Version (SR 11.2) to Suspended devices
     When firmware "0100AAAA" is removed from the CPL for <type>
     And the supplier sends SR 11.2 to "D1"
     Then device "D1" has SMI status "Commissioned"
+    And device "D1" has SMI firmware "0200BBBB"
     And DCC alert "N29" is sent to the responsible supplier and the network operator of "D1"
 
     Examples:
@@ -142,6 +143,8 @@ Feature: Read Firmware Version (SR 11.2) to Suspended devices
     When firmware "0100AAAA" is removed from the CPL for <type>
     And the supplier sends SR 11.2 to "D1"
     Then device "D1" has SMI status "Commissioned"
+    And device "D1" has SMI firmware "0200BBBB"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "D1"
 
     Examples:
       | type   |

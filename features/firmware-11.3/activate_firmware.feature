@@ -92,12 +92,14 @@ Feature: Activate Firmware (SR 11.3) responses and retries
     Then the activation response from "E1" is "activationFailure"
     And the activation response from "E1" carries firmware "0300CCCC"
     And device "E1" has SMI firmware "<smi>"
+    And device "E1" has SMI status "Commissioned"
+    And exactly <alerts> DCC alerts are sent
 
     Examples:
-      | ruleset       | smi      |
-      | legacy        | 0200BBBB |
-      | mp105-option1 | 0200BBBB |
-      | mp105         | 0300CCCC |
+      | ruleset       | smi      | alerts |
+      | legacy        | 0200BBBB | 0      |
+      | mp105-option1 | 0200BBBB | 0      |
+      | mp105         | 0300CCCC | 1      |
 
   @R-113-2
   Scenario: Under mp105 the failed activation's N50 goes to the responsible supplier
@@ -110,6 +112,8 @@ Feature: Activate Firmware (SR 11.3) responses and retries
     And the next activation on "E1" fails
     And the supplier sends SR 11.3 to "E1" activating "0200BBBB"
     Then DCC alert "N50" is sent to the responsible supplier of "E1"
+    And DCC alert "N50" is not sent to the network operator of "E1"
+    And exactly 1 DCC alert is sent
 
   @R-DEV-3 @R-113-1
   Scenario: Under legacy the only recovery is a fresh firmware update
@@ -126,4 +130,5 @@ Feature: Activate Firmware (SR 11.3) responses and retries
     And the supplier sends SR 11.3 to "E1" activating "0200BBBB"
     Then the activation response from "E1" is "success"
     And device "E1" has SMI status "Commissioned"
+    And device "E1" has SMI firmware "0200BBBB"
     And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"

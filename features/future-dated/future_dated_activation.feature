@@ -38,8 +38,28 @@ Feature: Future-dated firmware activation
       | GSME | legacy        |
       | GSME | mp105         |
 
-  @R-FD-1 @Req-2
-  Scenario Outline: A failure alert 0x8F67 carrying the Current version restores only under mp105 (<ruleset>)
+  @R-FD-1 @R-VER-2 @Req-2
+  Scenario: Under mp105 a failure alert 0x8F67 carrying the Current version restores the device
+    Given the DSP applies the "mp105" rules
+    And these devices are in the inventory:
+      | device | type | smets | firmware | status       |
+      | E1     | ESME | 2     | 0100AAAA | Commissioned |
+    When firmware "0100AAAA" is removed from the CPL for ESME
+    And the supplier sends SR 11.1 to "E1" distributing "0200BBBB"
+    And the next 11.3 response from "E1" is lost
+    And the supplier sends SR 11.3 to "E1" activating "0200BBBB"
+    And the supplier sends SR 11.1 to "E1" distributing "0200BBBB"
+    And the supplier sends SR 11.3 to "E1" activating "0200BBBB" to execute in 1 hour
+    And the next activation on "E1" fails
+    Then device "E1" has SMI status "Suspended"
+    When 2 hours of simulated time pass
+    Then device "E1" sends activation alert "0x8F67"
+    And device "E1" has SMI status "Commissioned"
+    And device "E1" has SMI firmware "0200BBBB"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
+
+  @R-FD-2 @R-FD-1 @legacy-defect
+  Scenario Outline: Before Req. 2 a failure alert 0x8F67 carrying the Current version records it but does not restore (<ruleset>)
     Given the DSP applies the "<ruleset>" rules
     And these devices are in the inventory:
       | device | type | smets | firmware | status       |
@@ -53,13 +73,30 @@ Feature: Future-dated firmware activation
     And the next activation on "E1" fails
     And 2 hours of simulated time pass
     Then device "E1" sends activation alert "0x8F67"
-    And device "E1" has SMI status "<status>"
+    And device "E1" has SMI firmware "0200BBBB"
+    And device "E1" has SMI status "Suspended"
+    And no DCC alert "N29" is sent
 
     Examples:
-      | ruleset       | status       |
-      | legacy        | Suspended    |
-      | mp105-option1 | Suspended    |
-      | mp105         | Commissioned |
+      | ruleset       |
+      | legacy        |
+      | mp105-option1 |
+
+  @R-FD-2 @modelling-decision
+  Scenario: Configured to the warnings-only reading, a legacy failure alert leaves the SMI firmware as it was
+    Given the DSP applies the "legacy" rules
+    And before MP105 a failure alert updates the SMI only for a Removed version
+    And these devices are in the inventory:
+      | device | type | smets | firmware | status       |
+      | E1     | ESME | 2     | 0100AAAA | Commissioned |
+    And device "E1" is running firmware "0200BBBB"
+    When the supplier sends SR 11.1 to "E1" distributing "0200BBBB"
+    And the supplier sends SR 11.3 to "E1" activating "0200BBBB" to execute in 1 hour
+    And the next activation on "E1" fails
+    And 2 hours of simulated time pass
+    Then device "E1" sends activation alert "0x8F67"
+    And device "E1" has SMI firmware "0100AAAA"
+    And no DCC alerts are sent
 
   @R-FD-1 @R-VER-4
   Scenario Outline: A failure alert 0x8F67 carrying an unknown version warns N51 under every rule set (<ruleset>)
@@ -74,6 +111,7 @@ Feature: Future-dated firmware activation
     And 2 hours of simulated time pass
     Then device "E1" sends activation alert "0x8F67"
     And DCC alert "N51" is sent to the responsible supplier of "E1"
+    And exactly 1 DCC alert is sent
     And device "E1" has SMI firmware "0100AAAA"
 
     Examples:
@@ -82,8 +120,8 @@ Feature: Future-dated firmware activation
       | mp105-option1 |
       | mp105         |
 
-  @R-FD-1 @R-DEV-6 @R-112-1 @Req-1
-  Scenario Outline: A lost success alert leaves the device Suspended until an 11.2 reads it (<ruleset>)
+  @R-FD-1 @R-DEV-6 @R-112-1 @R-112-2 @Req-1
+  Scenario Outline: A lost success alert leaves the device Suspended until an 11.2 reads it and restores it (<ruleset>)
     Given the DSP applies the "<ruleset>" rules
     And these devices are in the inventory:
       | device | type | smets | firmware | status       |
@@ -96,11 +134,44 @@ Feature: Future-dated firmware activation
     Then device "E1" runs firmware "0200BBBB"
     And device "E1" has SMI status "Suspended"
     When the supplier sends SR 11.2 to "E1"
-    Then the response code is "<code>"
-    And device "E1" has SMI status "<status>"
+    Then the final response code is "I0"
+    And device "E1" has SMI status "Commissioned"
+    And device "E1" has SMI firmware "0200BBBB"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
 
     Examples:
-      | ruleset       | code | status       |
-      | legacy        | E5   | Suspended    |
-      | mp105-option1 | I0   | Commissioned |
-      | mp105         | I0   | Commissioned |
+      | ruleset       |
+      | mp105-option1 |
+      | mp105         |
+
+  @R-FD-1 @R-DEV-6 @R-112-1 @legacy-defect
+  Scenario: Under legacy a lost success alert leaves the device Suspended: the 11.2 is refused
+    Given the DSP applies the "legacy" rules
+    And these devices are in the inventory:
+      | device | type | smets | firmware | status       |
+      | E1     | ESME | 2     | 0100AAAA | Commissioned |
+    When firmware "0100AAAA" is removed from the CPL for ESME
+    And the supplier sends SR 11.1 to "E1" distributing "0200BBBB"
+    And the next activation alert from "E1" is lost
+    And the supplier sends SR 11.3 to "E1" activating "0200BBBB" to execute in 1 hour
+    And 2 hours of simulated time pass
+    And the supplier sends SR 11.2 to "E1"
+    Then the final response code is "E5"
+    And device "E1" has SMI status "Suspended"
+    And device "E1" has SMI firmware "0100AAAA"
+    And no DCC alert "N29" is sent
+
+  @R-FD-1
+  Scenario: A cancelled future-dated activation never runs
+    Given these devices are in the inventory:
+      | device | type | smets | firmware | status       |
+      | E1     | ESME | 2     | 0100AAAA | Commissioned |
+    When the supplier sends SR 11.1 to "E1" distributing "0200BBBB"
+    And the supplier sends SR 11.3 to "E1" activating "0200BBBB" to execute in 2 hours
+    And the supplier cancels the future-dated activation on "E1"
+    Then the final response code is "I0"
+    When 3 hours of simulated time pass
+    Then device "E1" runs firmware "0100AAAA"
+    And device "E1" holds firmware image "0200BBBB"
+    And device "E1" has SMI firmware "0100AAAA"
+    And no DCC alerts are sent

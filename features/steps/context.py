@@ -182,10 +182,11 @@ class ScenarioContext:
     # --- When ---------------------------------------------------------------------------------------
 
     def send(self, who: str, srv: str, name: str, *, cv: str | None = None, firmware: str | None = None,
-             execute_in: float | None = None, local: bool = False, cancels: bool = False) -> Exchange:
+             execute_in: float | None = None, local: bool = False, cancels: bool = False,
+             to_device: bool = False) -> Exchange:
         self._requests += 1
         request = build_request(self, who, srv, name, str(self._requests), cv=cv, firmware=firmware,
-                                execute_in=execute_in, local=local, cancels=cancels)
+                                execute_in=execute_in, local=local, cancels=cancels, to_device=to_device)
         world = self.live()
         self.trace_at_request = len(world.trace)
         exchange = world.send(request)

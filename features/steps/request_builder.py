@@ -54,9 +54,13 @@ def build_request(
     execute_in: float | None = None,
     local: bool = False,
     cancels: bool = False,
+    to_device: bool = False,
 ) -> ServiceRequest:
+    """`to_device`: a Non-Device request addressed to the device instead of the DCC (R-E19-2)."""
     row = definition(srv)
     srv = row.srv
+    if to_device and not row.non_device:
+        raise DomainError(f"SR {srv} is addressed to its device anyway: only a Non-Device SR can be misaddressed")
     device_id = sm.device_id(name)
     record = sm.dsp.inventory.find(device_id)
     user = sender(sm, who, record)
@@ -73,7 +77,7 @@ def build_request(
             raise DomainError(f'SR 11.1 distributes an image: write the step as ... sends SR 11.1 to "{name}" distributing "<firmware>"')
         version = firmware_version(firmware)
         fields.update(device_list=(device_id,), firmware_version=version, firmware_hash=image_for(sm, record, version))
-        target = DCC
+        target = device_id if to_device else DCC
     elif srv == "11.3":
         if cancels:
             fields.update(cancels=True, firmware_hash=_scheduled_hash(sm, device_id, record))
@@ -86,7 +90,7 @@ def build_request(
     elif firmware is not None or execute_in is not None:
         raise DomainError(f"SR {srv} carries no firmware image: drop the \"distributing\"/\"activating\" part")
     elif row.non_device:
-        target = DCC
+        target = device_id if to_device else DCC
         if srv != "12.1":
             fields["device_list"] = (device_id,)  # 8.2 reads that device's inventory
     return ServiceRequest(srv, user, target, **fields)

@@ -73,6 +73,12 @@ def _(sm: ScenarioContext, sender: str, srv: str, device: str, firmware: str) ->
     sm.send(sender, srv, device, firmware=firmware, local=True)
 
 
+@step("When", '{sender} sends SR {srv} to "{device}" addressed to the device',
+      'When the supplier sends SR 8.2 to "E1" addressed to the device')
+def _(sm: ScenarioContext, sender: str, srv: str, device: str) -> None:
+    sm.send(sender, srv, device, to_device=True)
+
+
 @step("When", 'the supplier cancels the future-dated activation on "{device}"',
       'When the supplier cancels the future-dated activation on "E1"')
 def _(sm: ScenarioContext, device: str) -> None:

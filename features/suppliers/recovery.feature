@@ -15,7 +15,7 @@ Feature: The supplier's recovery of devices its campaign left Suspended
       | E3     | ESME | 2     | 0100AAAA | Commissioned |
 
   @R-SU-3 @R-112-1 @R-112-2 @Req-1
-  Scenario Outline: A recovery sweep reads the inventory and sends 11.2 to the still-Suspended devices (<ruleset>)
+  Scenario Outline: A recovery sweep reads the inventory and its 11.2s restore the still-Suspended devices (<ruleset>)
     Given the DSP applies the "<ruleset>" rules
     When firmware "0100AAAA" is removed from the CPL for ESME
     And the next 11.3 response from "E1" is lost
@@ -31,16 +31,38 @@ Feature: The supplier's recovery of devices its campaign left Suspended
     And the supplier sent SR 11.2 to "E1" 1 time
     And the supplier sent SR 11.2 to "E2" 0 times
     And the supplier sent SR 11.2 to "E3" 1 time
-    And the supplier's SR 11.2 to "E1" is answered "<code>"
-    And device "E1" has SMI status "<status>"
-    And device "E3" has SMI status "<status>"
+    And the supplier's SR 11.2 to "E1" is answered "I0"
+    And device "E1" has SMI status "Commissioned"
+    And device "E3" has SMI status "Commissioned"
+    And device "E1" has SMI firmware "0200BBBB"
+    And device "E3" has SMI firmware "0200BBBB"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "E3"
+    And exactly 4 DCC alerts are sent
     And 0 wasted firmware updates are counted
 
     Examples:
-      | ruleset       | code | status       |
-      | legacy        | E5   | Suspended    |
-      | mp105-option1 | I0   | Commissioned |
-      | mp105         | I0   | Commissioned |
+      | ruleset       |
+      | mp105-option1 |
+      | mp105         |
+
+  @R-SU-3 @R-112-1 @Req-1 @legacy-defect
+  Scenario: Under legacy the sweep's 11.2s are refused and the devices stay Suspended
+    Given the DSP applies the "legacy" rules
+    When firmware "0100AAAA" is removed from the CPL for ESME
+    And the next 11.3 response from "E1" is lost
+    And the next 11.3 response from "E3" is lost
+    And the supplier runs a firmware campaign to "0200BBBB"
+    And 1 hour of simulated time passes
+    And the supplier runs an 11.2 recovery sweep
+    Then the supplier sent SR 8.2 to "E1" 1 time
+    And the supplier sent SR 11.2 to "E1" 1 time
+    And the supplier sent SR 11.2 to "E2" 0 times
+    And the supplier's SR 11.2 to "E1" is answered "E5"
+    And device "E1" has SMI status "Suspended"
+    And device "E3" has SMI status "Suspended"
+    And device "E1" has SMI firmware "0100AAAA"
+    And 0 wasted firmware updates are counted
 
   @R-SU-3 @R-112-2
   Scenario: Under mp105 the sweep's restore is alerted to the supplier and the network operator
@@ -52,6 +74,7 @@ Feature: The supplier's recovery of devices its campaign left Suspended
     And the supplier runs an 11.2 recovery sweep
     Then DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
     And device "E1" has SMI firmware "0200BBBB"
+    And device "E1" has SMI status "Commissioned"
 
   @R-SU-4 @R-113-1 @R-DEV-3 @legacy-defect
   Scenario: Under legacy the recovery is another firmware update, counted as wasted
@@ -68,6 +91,7 @@ Feature: The supplier's recovery of devices its campaign left Suspended
     And the supplier sent SR 11.1 to "E2" 1 time
     And the activation response from "E1" is "success"
     And device "E1" has SMI status "Commissioned"
+    And device "E1" has SMI firmware "0200BBBB"
     And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
     And 4 firmware updates are counted
     And 1 wasted firmware update is counted
@@ -84,6 +108,8 @@ Feature: The supplier's recovery of devices its campaign left Suspended
     When the supplier re-updates the firmware of still-Suspended devices
     Then device "E1" runs firmware "0200BBBB"
     And device "E1" has SMI status "Commissioned"
+    And device "E1" has SMI firmware "0200BBBB"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
     And 4 firmware updates are counted
     And 0 wasted firmware updates are counted
 
@@ -97,6 +123,8 @@ Feature: The supplier's recovery of devices its campaign left Suspended
     And the supplier runs an 11.2 recovery sweep
     And the supplier re-updates the firmware of still-Suspended devices
     Then device "E1" has SMI status "Commissioned"
+    And device "E1" has SMI firmware "0200BBBB"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
     And the supplier sent SR 11.1 to "E1" <updates> times
     And <wasted> wasted firmware updates are counted
 

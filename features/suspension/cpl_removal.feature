@@ -85,6 +85,8 @@ Feature: Suspension when a firmware version is removed from the CPL
     And the supplier sends SR 11.2 to "E1"
     Then device "E1" has SMI status "<status>"
     And the SMI status history of "E1" is "<status>, Suspended, <status>"
+    And device "E1" has SMI firmware "0200BBBB"
+    And DCC alert "N29" is sent to the responsible supplier and the network operator of "E1"
 
     Examples:
       | status                   |
