@@ -48,25 +48,28 @@ def write_evidence(
     *,
     counts: CountCheck | None = None,
     baseline: Mapping[str, Any] | None = None,
+    evidence_sha256: str | None = None,
 ) -> Path:
     """Write `evidence.html` into `out_dir` and return its path.
 
     `rules`: the matrix's rows (default: the rule catalogue). `counts`: the check of every output's counts
     (reports.evidence_pack); without it, `junit_path` (default `out_dir/junit.xml`) is checked when the
     file exists. Any disagreement is shown. `baseline`: an earlier run's evidence; the page then says what
-    changed since (reports.evidence_diff).
+    changed since (reports.evidence_diff). `evidence_sha256`: the digest of the evidence.json beside it,
+    shown on the page so the two vouch for each other (reports.integrity).
     """
     out_dir = Path(out_dir)
     junit = Path(junit_path) if junit_path is not None else out_dir / JUNIT_XML
-    html = render_evidence(evidence, rules, junit, counts=counts, baseline=baseline)
+    html = render_evidence(evidence, rules, junit, counts=counts, baseline=baseline, evidence_sha256=evidence_sha256)
     return write_atomically(out_dir / EVIDENCE_HTML, html)
 
 
 def render_evidence(
     evidence: Mapping[str, Any], rules: Sequence[Rule] = RULES, junit_path: Path | str | None = None,
-    *, counts: CountCheck | None = None, baseline: Mapping[str, Any] | None = None,
+    *, counts: CountCheck | None = None, baseline: Mapping[str, Any] | None = None, evidence_sha256: str | None = None,
 ) -> str:
-    return render("evidence.html", **evidence_view(evidence, rules, junit_path, counts=counts, baseline=baseline))
+    view = evidence_view(evidence, rules, junit_path, counts=counts, baseline=baseline)
+    return render("evidence.html", **view, evidence_sha256=evidence_sha256)
 
 
 def evidence_view(

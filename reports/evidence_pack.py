@@ -8,15 +8,19 @@
 | `junit.xml` | any JUnit reader; Jira Xray reads its `test_key`/`requirements`/`tags` properties |
 | `cucumber.json` | Xray, Zephyr Scale and TestRail's Cucumber importers |
 | `messages.ndjson` | Cucumber's own reporters (the HTML formatter and others) |
-| `evidence.html` | the release board: counts, traceability matrix, every scenario |
+| `evidence.html` | the release board: counts, traceability matrix, every scenario, evidence.json's SHA-256 |
+| `SHA256SUMS` | the SHA-256 of each file above, for `sha256sum -c SHA256SUMS` (reports.integrity) |
 
 Everything but evidence.json is written from it, so all five count the same scenarios; `pack_counts`
 reads each back and says where they differ (evidence.html shows the check it was written with, and
-`write_pack` checks the page too once it is written).
+`write_pack` checks the page too once it is written). SHA256SUMS is written last, and the runner moves
+it into --out last, so a folder caught between two runs never verifies. `verify_pack` checks a folder:
+its checksums, the digest its page shows, and its counts.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,10 +32,13 @@ from reports.cucumber_json import CUCUMBER_JSON, count_cucumber_json, write_cucu
 from reports.cucumber_messages import MESSAGES_NDJSON, StepDefinition, count_messages, read_messages, write_messages
 from reports.evidence_html import EVIDENCE_HTML, write_evidence
 from reports.gherkin_source import read_sources
+from reports.integrity import SHA256SUMS, check_checksums, sha256_file, write_checksums
 from reports.junit_xml import JUNIT_XML, write_junit
 
 EVIDENCE_JSON = "evidence.json"
-PACK_FILES = (EVIDENCE_JSON, JUNIT_XML, CUCUMBER_JSON, MESSAGES_NDJSON, EVIDENCE_HTML)
+CHECKED_FILES = (EVIDENCE_JSON, JUNIT_XML, CUCUMBER_JSON, MESSAGES_NDJSON, EVIDENCE_HTML)
+PACK_FILES = (*CHECKED_FILES, SHA256SUMS)  # in the order they are written and published: SHA256SUMS last
+_SHOWN_DIGEST = re.compile(r'data-evidence-sha256="(?P<digest>[0-9a-f]{64})"')
 SCHEMA_VERSIONS = (1, 2)  # the evidence.json layouts this version reads (the collector writes the last)
 MAX_EVIDENCE_BYTES = 512 << 20  # the built-in suite's is ~3 MB; a pack of thousands of scenarios fits
 
@@ -48,8 +55,31 @@ def write_pack(folder: Path | str, evidence: Mapping[str, Any], step_definitions
     write_junit(folder, evidence)
     write_cucumber_json(folder, evidence, sources)
     write_messages(folder, evidence, sources, step_definitions)
-    write_evidence(folder, evidence, rules, counts=pack_counts(folder, evidence, with_html=False), baseline=baseline)
-    return pack_counts(folder, evidence)
+    write_evidence(folder, evidence, rules, counts=pack_counts(folder, evidence, with_html=False), baseline=baseline,
+                   evidence_sha256=sha256_file(folder / EVIDENCE_JSON))
+    check = pack_counts(folder, evidence)
+    write_checksums(folder, CHECKED_FILES)
+    return check
+
+
+def verify_pack(folder: Path | str) -> list[str]:
+    """Everything wrong with an evidence folder as written, one line each (empty when it is intact): its
+    files against SHA256SUMS, the evidence.json digest its page shows, and its outputs' counts. A folder
+    that is not an evidence folder at all raises DomainError (read_evidence)."""
+    folder = Path(folder)
+    evidence = read_evidence(folder)
+    problems = check_checksums(folder, CHECKED_FILES)
+    if (folder / EVIDENCE_HTML).is_file():
+        shown = _SHOWN_DIGEST.search((folder / EVIDENCE_HTML).read_text(encoding="utf-8", errors="replace"))
+        if shown is None:
+            problems.append(f"{EVIDENCE_HTML}: shows no SHA-256 of {EVIDENCE_JSON}")
+        elif shown["digest"] != sha256_file(folder / EVIDENCE_JSON):
+            problems.append(f"{EVIDENCE_HTML}: shows a SHA-256 of {EVIDENCE_JSON} that is not this one's")
+    try:
+        problems += [f"counts: {p}" for p in pack_counts(folder, evidence).problems]
+    except (ValueError, OSError, KeyError, TypeError, SyntaxError) as error:  # an output altered past reading (XML: SyntaxError)
+        problems.append(f"counts: an output cannot be read back: {error}")
+    return problems
 
 
 def pack_counts(folder: Path | str, evidence: Mapping[str, Any], *, with_html: bool = True) -> CountCheck:
@@ -93,6 +123,18 @@ def read_evidence(folder: Path | str) -> dict[str, Any]:
         raise DomainError(f"{path}: evidence schema {version!r}; this sm-harness reads schema "
                           f"{', '.join(map(str, SCHEMA_VERSIONS))}")
     return dict(evidence)
+
+
+def read_intact_evidence(folder: Path | str) -> dict[str, Any]:
+    """read_evidence, and a folder with SHA256SUMS must match it: a pack altered since it was written is bad
+    input for a comparison (DomainError, one line). A pack written before SHA256SUMS existed is read as is."""
+    evidence = read_evidence(folder)
+    if (Path(folder) / SHA256SUMS).is_file():
+        problems = check_checksums(folder, CHECKED_FILES)
+        if problems:
+            raise DomainError(f"{folder}: altered since it was written: {problems[0]} "
+                              f"(sm-harness evidence verify {folder} lists every difference)")
+    return evidence
 
 
 def _not_evidence(evidence: Any) -> str | None:

@@ -24,7 +24,7 @@ import features
 from dsp.errors import DomainError
 from features.steps.tags import parse_tag_expression, quote_expression
 from reports.evidence_diff import evidence_diff
-from reports.evidence_pack import PACK_FILES, read_evidence, write_pack
+from reports.evidence_pack import PACK_FILES, read_intact_evidence, write_pack
 from reports.gherkin_source import EvidenceMismatch
 
 BUILTIN = Path(features.__file__).resolve().parent  # the built-in suite
@@ -120,7 +120,7 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
     started = time.monotonic()
     if tags is not None:
         parse_tag_expression(tags)  # a malformed expression is bad input, before anything runs
-    old = read_evidence(baseline) if baseline is not None else None
+    old = read_intact_evidence(baseline) if baseline is not None else None
     files = feature_files(paths)
     out_dir = writable_folder(out) if out else None
     with tempfile.TemporaryDirectory(prefix="sm-features-") as work:

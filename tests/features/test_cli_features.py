@@ -218,8 +218,8 @@ def test_bad_input_writes_no_evidence_and_a_run_replaces_the_pack_together(tmp_p
     assert main(["features", str(tmp_path), "--tags", "@Req-2", "--out", str(out)]) == 2
     assert not out.exists() or not list(out.iterdir())  # nothing half-written (it once left junit.xml + json)
     assert main(["features", str(tmp_path), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["cucumber.json", "evidence.html", "evidence.json", "junit.xml",
-                                                     "messages.ndjson"]
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "cucumber.json", "evidence.html", "evidence.json",
+                                                     "junit.xml", "messages.ndjson"]
 
 
 def test_publishing_never_leaves_a_stale_file_beside_new_ones(tmp_path):

@@ -1,0 +1,140 @@
+"""Integrity of an evidence pack: SHA256SUMS over its files (as `sha256sum -c` checks them), the digest of
+evidence.json on the page, and `sm-harness evidence verify`, so a pack attached to a release cannot be altered
+unnoticed, and a folder caught between two runs never passes for a whole one."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from features.runner import suite
+from harness.cli import main
+from reports.evidence_pack import CHECKED_FILES, PACK_FILES, verify_pack
+from reports.integrity import SHA256SUMS, read_checksums, sha256_file, write_checksums
+
+GOLDEN_FEATURE = Path(__file__).resolve().parents[1] / "golden" / "fixtures" / "golden.feature"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pack") / "out"
+    assert main(["features", str(GOLDEN_FEATURE), "--out", str(out)]) == 1  # one scenario fails on purpose
+    return out
+
+
+@pytest.fixture
+def pack(written, tmp_path) -> Path:
+    """A copy of the written pack, for a test to alter."""
+    copy = tmp_path / "pack"
+    shutil.copytree(written, copy)
+    return copy
+
+
+def test_every_file_of_the_pack_is_in_sha256sums_with_its_digest(written):
+    sums = read_checksums(written)
+    assert list(sums) == list(CHECKED_FILES) and PACK_FILES[-1] == SHA256SUMS
+    assert sums == {name: sha256_file(written / name) for name in CHECKED_FILES}
+    assert re.fullmatch(r"(?:[0-9a-f]{64}  [a-z0-9.]+\n)+", (written / SHA256SUMS).read_text())
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None, reason="coreutils' sha256sum is not installed")
+def test_sha256sum_itself_checks_the_pack(written):
+    done = subprocess.run(["sha256sum", "-c", SHA256SUMS], cwd=written, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK") == len(CHECKED_FILES)
+
+
+def test_the_page_shows_the_digest_of_its_evidence_json(written):
+    html = (written / "evidence.html").read_text()
+    digest = sha256_file(written / "evidence.json")
+    assert f'data-evidence-sha256="{digest}">{digest}</span>' in html
+    assert "sha256sum -c SHA256SUMS" in html
+
+
+def test_verify_says_an_intact_pack_is_intact(written, capsys):
+    assert verify_pack(written) == []
+    assert main(["evidence", "verify", str(written)]) == 0
+    assert capsys.readouterr().out.startswith(f"{written}: intact: 5 files match SHA256SUMS, evidence.json SHA-256 ")
+
+
+def test_a_changed_file_is_found_and_named(pack, capsys):
+    evidence = json.loads((pack / "evidence.json").read_text())
+    evidence["summary"]["failed"] = 0  # "it all passed"
+    (pack / "evidence.json").write_text(json.dumps(evidence))
+    assert main(["evidence", "verify", str(pack)]) == 1
+    out = capsys.readouterr().out
+    assert f"{pack}: NOT INTACT" in out
+    assert "evidence.json: changed since the pack was written (its SHA-256 differs from SHA256SUMS)" in out
+    assert "evidence.html: shows a SHA-256 of evidence.json that is not this one's" in out
+    assert "counts: summary says 0 failed, the scenario list has 1" in out
+
+
+def test_recomputed_checksums_do_not_hide_an_edited_evidence_json_from_its_page(pack):
+    evidence = json.loads((pack / "evidence.json").read_text())
+    evidence["scenarios"][1]["failure"] = None
+    (pack / "evidence.json").write_text(json.dumps(evidence))
+    write_checksums(pack, CHECKED_FILES)  # whoever edited it also rewrote SHA256SUMS
+    assert verify_pack(pack) == ["evidence.html: shows a SHA-256 of evidence.json that is not this one's"]
+
+
+def test_a_removed_and_an_unlisted_file_are_found(pack):
+    (pack / "cucumber.json").unlink()
+    lines = (pack / SHA256SUMS).read_text().splitlines(keepends=True)
+    (pack / SHA256SUMS).write_text("".join(line for line in lines if not line.endswith("  junit.xml\n")))
+    problems = verify_pack(pack)
+    assert "cucumber.json: listed in SHA256SUMS but missing" in problems
+    assert "junit.xml: present but not listed in SHA256SUMS (added after the pack was written)" in problems
+
+
+def test_a_malformed_or_missing_sha256sums_cannot_vouch_for_the_pack(pack):
+    (pack / SHA256SUMS).write_text("not a checksum line\n")
+    assert verify_pack(pack) == [f"{pack / SHA256SUMS}:1: not a '<sha256>  <file>' line"]
+    (pack / SHA256SUMS).unlink()
+    assert verify_pack(pack) == [f"{pack}: no SHA256SUMS, so the pack cannot be verified"]
+
+
+def test_a_folder_that_is_not_an_evidence_pack_is_bad_input(tmp_path, written, capsys):
+    assert main(["evidence", "verify", str(written), str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"sm-harness: error: {tmp_path}: not an evidence folder (it has no evidence.json)\n"
+
+
+def test_an_altered_pack_is_refused_as_a_baseline_or_for_a_diff(pack, written, capsys):
+    (pack / "junit.xml").write_text((pack / "junit.xml").read_text().replace('failures="1"', 'failures="0"'))
+    assert main(["evidence", "diff", str(pack), str(written)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sm-harness: error: {pack}: altered since it was written: junit.xml: changed since")
+    assert main(["features", str(GOLDEN_FEATURE), "--baseline", str(pack)]) == 2
+
+
+def test_a_folder_caught_between_two_runs_never_verifies(written, tmp_path, monkeypatch):
+    """Publishing renames each file into place, SHA256SUMS last: stopped after any rename but the last, the
+    folder mixes two runs, and its old SHA256SUMS says so."""
+    out = tmp_path / "out"
+    shutil.copytree(written, out)
+    done = tmp_path / "done"
+    assert main(["features", str(GOLDEN_FEATURE), "--out", str(done), "--seed", "9"]) == 1  # other IDs: other bytes
+    real = os.replace
+    for stop in range(1, len(PACK_FILES)):
+        shutil.rmtree(out)
+        shutil.copytree(written, out)
+        renamed = []
+
+        def replace_then_stop(src, dst, renamed=renamed, stop=stop):
+            if len(renamed) == stop:
+                raise KeyboardInterrupt
+            renamed.append(dst)
+            real(src, dst)
+
+        monkeypatch.setattr(suite.os, "replace", replace_then_stop)
+        with pytest.raises(KeyboardInterrupt):
+            suite._publish(done, out)
+        monkeypatch.setattr(suite.os, "replace", real)
+        assert verify_pack(out), f"stopped after {stop} renames, the folder still verified"
+    suite._publish(done, out)
+    assert verify_pack(out) == []
