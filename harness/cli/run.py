@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from harness.study.executors import EXECUTORS
+from harness.study.executors import EXECUTORS, ClusterLost
 
 
 def add_parser(commands) -> None:
@@ -51,29 +51,37 @@ def main(args: argparse.Namespace) -> int:
     out = Path(args.out or Path("results") / study.scenario.name)
     console = Console(stderr=True, quiet=args.quiet)
     total = len(study.tasks())
+    replications = len(study.datas) * study.replications
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=False, disable=args.quiet,
     ) as progress:
-        bar = progress.add_task(f"{study.scenario.name}", total=total)
+        # a sharded study shows its shard tasks and its replications done; unsharded, its replications
+        shards = progress.add_task(f"{study.scenario.name}: shards", total=total) if total > replications else None
+        bar = progress.add_task(f"{study.scenario.name}: replications", total=replications)
         try:
             summary = replicate.run_study(
                 study, out, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
-                on_task=lambda p, r, s: progress.advance(bar),
+                on_task=(lambda p, r, s: progress.advance(shards)) if shards is not None else None,
+                on_result=lambda p, r, result: progress.advance(bar),
+                on_cluster=progress.console.print,  # the cluster's address, workers and dashboard
             )
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, ClusterLost) as error:
             progress.stop()
             done = int(progress.tasks[0].completed)
-            unit = "replications" if total == len(study.datas) * study.replications else "shard tasks"
+            unit = "replications" if shards is None else "shard tasks"
+            what = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
+            code = 130 if isinstance(error, KeyboardInterrupt) else 1
             if not done:
-                print(f"sm-harness: interrupted: no {unit} had finished; nothing kept", file=sys.stderr)
-                return 130
+                print(f"sm-harness: {what}: no {unit} had finished; nothing kept", file=sys.stderr)
+                return code
+            again = "" if isinstance(error, KeyboardInterrupt) else " (with a live scheduler)"
             print(
-                f"sm-harness: interrupted: {done} of {total} {unit} kept in {out}.partial; "
-                f"run the same command again to resume",
+                f"sm-harness: {what}: {done} of {total} {unit} kept in {out}.partial; "
+                f"run the same command again{again} to resume",
                 file=sys.stderr,
             )
-            return 130
+            return code
     if not args.quiet:
         # a log or pipe has no width: give the results table room rather than rich's 80 columns
         _table(Console() if sys.stdout.isatty() else Console(width=160), summary, out)

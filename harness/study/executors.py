@@ -10,7 +10,7 @@ import itertools
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 from dsp.errors import DomainError
@@ -21,11 +21,20 @@ Done = Callable[[int, int, int, dict[str, Any]], None]  # called with (point, re
 EXECUTORS = ("local", "dask")
 
 
-def run_tasks(tasks: Iterable[Task], done: Done, *, executor: str = "local", workers: int = 1, scheduler: str | None = None) -> None:
-    """Run every task, calling `done` as each finishes (in whatever order they finish)."""
+def run_tasks(
+    tasks: Iterable[Task],
+    done: Done,
+    *,
+    executor: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    on_cluster: Callable[[str], None] | None = None,
+) -> None:
+    """Run every task, calling `done` as each finishes (in whatever order they finish); `on_cluster` hears
+    one line about the Dask cluster once connected (its address, workers and dashboard, if any)."""
     tasks = list(tasks)
     if executor == "dask":
-        _dask(tasks, done, workers, scheduler)
+        _dask(tasks, done, workers, scheduler, on_cluster)
     elif executor != "local":
         raise DomainError(f"unknown executor {executor!r}: expected one of {', '.join(EXECUTORS)}")
     elif workers <= 1 or len(tasks) <= 1:
@@ -73,9 +82,14 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
-def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None) -> None:
+def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None, on_cluster: Callable[[str], None] | None) -> None:
+    """The tasks on a Dask cluster. A task is pure and keyed by (point, replication, shard): a worker lost
+    in the middle of one (killed, out of memory) costs only its rerun on another worker, with the same
+    result. The scheduler lost: the study stops with one line (what finished is kept: the same command
+    resumes)."""
     try:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
+        from distributed import wait as wait_for
     except ImportError:  # pragma: no cover - the optional extra is missing
         raise DomainError("--executor dask needs the optional extra: pip install 'sm-harness[dask]'") from None
     cluster = None
@@ -87,12 +101,25 @@ def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None) ->
         )
         client = Client(cluster)
     try:
+        if on_cluster is not None:
+            on_cluster(_describe(client, scheduler))
         futures = {}
         for point, replication, shard, data in tasks:
             key = f"sm-harness-{point}-{replication}-{shard}-{id(data)}"
             futures[client.submit(run_shard, data, replication, shard, key=key, pure=False)] = (point, replication, shard)
-        for future in as_completed(futures):
-            done(*futures.pop(future), future.result())
+        pending = set(futures)
+        try:
+            while pending:
+                try:
+                    finished, pending = wait_for(pending, timeout=WATCH_S, return_when="FIRST_COMPLETED")
+                except TimeoutError:  # nothing finished for a while: is the scheduler still there?
+                    if client.status not in ("running", "connecting"):  # the client gave up reconnecting
+                        raise ClusterLost(f"the Dask scheduler {scheduler or 'of the local cluster'} was lost") from None
+                    continue
+                for future in finished:
+                    done(*futures.pop(future), future.result())
+        except (OSError, CancelledError) as error:  # the scheduler went away (CommClosedError is an OSError)
+            raise ClusterLost(f"the Dask scheduler {scheduler or 'of the local cluster'} was lost ({type(error).__name__})") from None
     finally:
         client.close()
         if cluster is not None:
@@ -100,6 +127,7 @@ def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None) ->
 
 
 SCHEDULER_TIMEOUT_S = 5
+WATCH_S = 5  # how often a study waiting on a cluster checks that its scheduler is still there
 
 
 def _connect(client: Any, scheduler: str) -> Any:
@@ -109,3 +137,18 @@ def _connect(client: Any, scheduler: str) -> Any:
     except (OSError, ValueError, TypeError) as error:  # unreachable or refused (OSError), malformed (ValueError)
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise DomainError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler: {reason}") from None
+
+
+class ClusterLost(RuntimeError):
+    """The Dask scheduler went away in the middle of a study."""
+
+
+def _describe(client: Any, scheduler: str | None) -> str:
+    """One line about the cluster: its scheduler, its workers, and its dashboard when it has one."""
+    info = client.scheduler_info()
+    workers = info.get("workers", {})
+    threads = sum(w.get("nthreads", 0) for w in workers.values())
+    line = f"Dask: {scheduler or 'a local cluster'}, {len(workers)} workers ({threads} threads)"
+    if "dashboard" in info.get("services", {}):
+        line += f", dashboard {client.dashboard_link}"
+    return line

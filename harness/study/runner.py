@@ -41,17 +41,19 @@ def run_study(
     scheduler: str | None = None,
     on_result: Callable[[int, int, dict], None] | None = None,
     on_task: Callable[[int, int, int], None] | None = None,
+    on_cluster: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run what is not done yet, then write summary.json, replications.csv and the report to `out_dir`.
     `on_result(point, replication, result)` is called per replication, `on_task(point, replication, shard)`
-    per shard task (the same when there is one shard), each also for the work a resumed study kept."""
+    per shard task (the same when there is one shard), each also for the work a resumed study kept;
+    `on_cluster(line)` once a Dask cluster is connected (harness/study/executors.py)."""
     out = output_folder(out_dir)
     staging = out.with_name(out.name + ".partial")
     started = time.time()
     with _writing(staging):
         results, parts = resume(staging, study)
     try:
-        _run(study, staging, results, parts, executor, workers, scheduler, on_result, on_task)
+        _run(study, staging, results, parts, executor, workers, scheduler, on_result, on_task, on_cluster)
     except BaseException:
         _drop_if_empty(staging)
         raise
@@ -79,7 +81,8 @@ def run_study(
 
 
 def _run(study: Study, staging: Path, results: dict, parts: dict, executor: str, workers: int,
-         scheduler: str | None, on_result: Callable | None, on_task: Callable | None) -> None:
+         scheduler: str | None, on_result: Callable | None, on_task: Callable | None,
+         on_cluster: Callable[[str], None] | None = None) -> None:
     """Run the tasks not yet done, keeping each result in the staging folder as it comes."""
     todo = [(p, r, s, d) for p, r, s, d in study.tasks() if (p, r) not in results and s not in parts.get((p, r), {})]
     with open(staging / "results.jsonl", "a", encoding="utf-8") as log:
@@ -131,7 +134,7 @@ def _run(study: Study, staging: Path, results: dict, parts: dict, executor: str,
                     on_task(p, r, s)
         for p, r in sorted(parts):  # every shard was in, the merge was not (interrupted in between)
             merge_if_complete(p, r)
-        run_tasks(todo, done, executor=executor, workers=workers, scheduler=scheduler)
+        run_tasks(todo, done, executor=executor, workers=workers, scheduler=scheduler, on_cluster=on_cluster)
 
 
 class OutputError(DomainError):
