@@ -50,7 +50,7 @@ OPTIONAL_BARS = (
     ("prepay", "Prepayment meters: top-ups rejected", ("topups_rejected_per_prepay_device",), "count", "per prepayment meter"),
     ("prepay-hours", "Prepayment meters: hours Suspended", ("prepay_hours_suspended_per_prepay_device",), "hours",
      "hours per prepayment meter"),
-    ("visits", "Site visits", ("site_visits_per_1000_devices",), "count", "per 1,000 devices"),
+    ("visits", "Site visits", ("site_visits_per_1000_devices",), "per1000", "per 1,000 devices"),
     ("cost", "Cost", ("cost_per_1000_devices",), "money", "GBP per 1,000 devices"),
 )
 OPTIONAL_LINES = (
@@ -214,8 +214,12 @@ def _headline(points, table) -> list[str]:
     if x:
         top = max(p["parameters"][x] for p in table["points"])
         at_top = [p for p in table["points"] if p["parameters"][x] == top]
-        parts = [f"{p['series'] or 'all'}: {cell(triple(p['values']['suspended_at_end_fraction']), 'fraction')}" for p in at_top]
-        lines.append(f"Devices left Suspended with {fmt_param(x, top)} of {param_label(x)}: " + "; ".join(parts) + ".")
+        name, what, kind = "suspended_at_end_fraction", "Devices left Suspended", "fraction"
+        visits = "site_visits_per_1000_devices"
+        if all(not p["values"][name]["mean"] for p in table["points"]) and all(visits in p["values"] for p in at_top):
+            name, what, kind = visits, "Site visits per 1,000 devices", "per1000"  # the visits left none Suspended
+        parts = [f"{p['series'] or 'all'}: {cell(triple(p['values'][name]), kind)}" for p in at_top]
+        lines.append(f"{what} with {fmt_param(x, top)} of {param_label(x)}: " + "; ".join(parts) + ".")
     return lines
 
 
@@ -232,6 +236,10 @@ def _results_view(table) -> dict[str, Any]:
             }
             for p in table["points"]
         ],
+        # a sweep's table is split in two when the optional metrics would make it too wide to read or print
+        "groups": [list(range(len(core))), list(range(len(core), len(table["metrics"])))]
+        if (core := [m for m in table["metrics"] if m["name"] in CORE]) and len(core) < len(table["metrics"])
+        else [list(range(len(table["metrics"])))],
     }
 
 

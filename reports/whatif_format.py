@@ -31,6 +31,8 @@ def one(value: float | None, kind: str) -> str:
         return f"£{value:,.0f}" if value >= 0 else f"−£{-value:,.0f}"
     if kind == "money_p":  # a unit price: pence shown
         return f"£{value:,.2f}"
+    if kind == "per1000":
+        return f"{value:,.1f}"
     return f"{value:.3f}"
 
 
@@ -49,6 +51,8 @@ def signed(value: float | None, kind: str) -> str:
         return f"{sign}{size:.2f} h"
     if kind == "money":
         return f"{sign}£{size:,.0f}"
+    if kind == "per1000":
+        return f"{sign}{size:,.1f}"
     return f"{sign}{size:.3f}"
 
 

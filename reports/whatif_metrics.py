@@ -1,7 +1,7 @@
 """The what-if report's metric catalogue: each metric's label, its short name and how it is printed.
 
-Kinds: `fraction` (printed as %, a difference in percentage points), `hours`, `count` (per device, per
-meter or per 1,000 devices, as the label says) and `money` (GBP). The core metrics are listed for every
+Kinds: `fraction` (printed as %, a difference in percentage points), `hours`, `count` (per device or per
+meter, as the label says), `per1000` (per 1,000 devices) and `money` (GBP). The core metrics are listed for every
 study; the optional ones (prepayment, site visits and cost) only when a point of the summary has them.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ OPTIONAL: dict[str, tuple[str, str]] = {
     "topups_rejected_per_prepay_device": ("Top-ups rejected (E5) per prepayment meter", "count"),
     "prepay_topup_rejected_fraction": ("Prepayment meters with at least one top-up rejected", "fraction"),
     "prepay_hours_suspended_per_prepay_device": ("Hours Suspended per prepayment meter", "hours"),
-    "site_visits_per_1000_devices": ("Site visits per 1,000 devices", "count"),
+    "site_visits_per_1000_devices": ("Site visits per 1,000 devices", "per1000"),
     "cost_per_1000_devices": ("Cost per 1,000 devices (service requests, firmware updates, site visits)", "money"),
 }
 METRICS: dict[str, tuple[str, str]] = {**CORE, **OPTIONAL}

@@ -7,7 +7,7 @@ from typing import Any
 
 from reports import charts
 from reports.whatif_format import ci, finite, mean, same_value
-from reports.whatif_metrics import METRICS, kind, short
+from reports.whatif_metrics import CORE, OPTIONAL, kind, short
 
 PER_SUPPLIER = ("suspended_at_end_fraction", "restored_fraction", "time_to_restore_hours_p50",
                 "service_requests_per_device", "wasted_firmware_updates_per_device")
@@ -33,28 +33,36 @@ def suppliers_view(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]], h
     first = chosen[0][1]["suppliers"]
     population = [[name, f"{first[name].get('share', 0) * 100:g} %", behaviour(first[name].get("behaviour") or {}),
                    f"{first[name].get('devices', 0):,}"] for name in names]
-    metric = "suspended_at_end_fraction"
+    metric, what = "suspended_at_end_fraction", "Devices left Suspended"
+    visits = "site_visits_per_1000_devices"
+    if all(not _triple(s, metric)[0] for _, s in chosen) and all(visits in (s.get("metrics") or {}) for _, s in chosen):
+        metric, what = visits, "Site visits per 1,000 devices"  # the visits left nothing Suspended: they tell
+    percent = kind(metric) == "fraction"
     categories = names + ["all suppliers"]
     series = []
     for position, (params, summary) in enumerate(chosen):
         values = [_triple(summary["suppliers"][n], metric) for n in names] + [_triple(summary, metric)]
         series.append(charts.Series(series_label(params) or "all", list(range(len(categories))),
                                     *zip(*values)))
-    svg = charts.line_panels([("", series)], "", ylabel="devices left Suspended", percent=True, categories=categories,
-                             chart_id="suppliers", title="Devices left Suspended, by supplier")
+    svg = charts.line_panels([("", series)], "", ylabel=what.lower(), percent=percent, categories=categories,
+                             chart_id="suppliers", title=f"{what}, by supplier")
     columns = ["Supplier"] + [f"{series_label(p) or 'all'} (95% CI)" for p, _ in chosen]
     rows = [[name] + [_cell(s["suppliers"][name], metric) for _, s in chosen] for name in names]
     rows.append(["all suppliers"] + [_cell(s, metric) for _, s in chosen])
-    shown = [m for m in PER_SUPPLIER + tuple(n for n in METRICS if n not in PER_SUPPLIER)
-             if m in (first[names[0]].get("metrics") or {})]
-    detail_rows = [[name, series_label(p) or "all"] + [_cell(s["suppliers"][name], m) for m in shown]
-                   for name in names for p, s in chosen]
+    have = first[names[0]].get("metrics") or {}
+    shown = [m for m in PER_SUPPLIER + tuple(n for n in CORE if n not in PER_SUPPLIER) if m in have]
+    tables = []
+    for group in (shown, [m for m in OPTIONAL if m in have]):  # two tables, each narrow enough to print
+        if group:
+            tables.append({"columns": ["Supplier", "Point"] + [short(m) for m in group],
+                           "rows": [[name, series_label(p) or "all"] + [_cell(s["suppliers"][name], m) for m in group]
+                                    for name in names for p, s in chosen]})
     return {
         "population": {"columns": ["Supplier", "Share of each fleet group", "Behaviour", "Devices"], "rows": population},
-        "chart": {"id": "suppliers", "title": "Devices left Suspended, by supplier", "svg": svg, "layout": "side",
+        "chart": {"id": "suppliers", "title": f"{what}, by supplier", "svg": svg, "layout": "side",
                   "caption": "Markers: mean over replications; whiskers: 95% confidence interval; the last "
                              "column is the fleet as a whole.", "columns": columns, "rows": rows},
-        "metrics": {"columns": ["Supplier", "Point"] + [short(m) for m in shown], "rows": detail_rows},
+        "metrics": tables,
     }
 
 

@@ -25,9 +25,13 @@ def traffic_chart(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]], he
     srvs = list(dict.fromkeys(srv for _, t in panels for srv in t["by_srv"]))
     svg = charts.stacked_hours([(name, t["by_srv"]) for name, t in panels], ylabel="service requests per hour",
                                chart_id="traffic", title="Service requests per hour by SRV")
-    columns = ["Point", "Peak hour", "Requests in the peak hour", "Requests over the run"] + [f"SR {s}" for s in srvs]
-    rows = [[name, str(t["peak"]["hour"]), format_number(t["peak"]["requests"], 1), format_number(sum(t["total"]), 1)]
-            + [format_number(sum(t["by_srv"].get(s, ())), 1) for s in srvs] for name, t in panels]
+    sweeps = "11.2" in srvs  # when the recovery sweeps load the DCC, beside the campaign's peak
+    columns = (["Point", "Peak hour", "Requests in the peak hour"] + (["11.2 peak hour", "11.2 in that hour"] if sweeps else [])
+               + ["Requests over the run"] + [f"SR {s}" for s in srvs])
+    rows = [[name, str(t["peak"]["hour"]), format_number(t["peak"]["requests"], 1)]
+            + (list(_peak_of(t["by_srv"].get("11.2", ()))) if sweeps else [])
+            + [format_number(sum(t["total"]), 1)] + [format_number(sum(t["by_srv"].get(s, ())), 1) for s in srvs]
+            for name, t in panels]
     hours = max(t["hours"] for _, t in panels)
     hourly_columns = ["Hour"] + [f"{name}: SR {s}" if len(panels) > 1 else f"SR {s}" for name, t in panels for s in t["by_srv"]]
     hourly = [[str(h)] + [_at(t["by_srv"][s], h) for _, t in panels for s in t["by_srv"]] for h in range(hours)]
@@ -36,10 +40,19 @@ def traffic_chart(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]], he
         "id": "traffic", "title": "Service requests per hour by SRV" + where, "svg": svg,
         "caption": "Requests the users submitted in each hour of the run, stacked by SRV: the mean over "
                    "replications (summed over them, divided by their number). Top-ups (SR 2.2) are "
-                   "business as usual; 11.1 and 11.3 the campaign, 11.2 and 8.2 the recovery rounds.",
+                   "business as usual; 11.1 and 11.3 the campaign, 11.2 and 8.2 the recovery rounds (an 11.2 "
+                   "refused E5 under legacy is still a request the DCC receives).",
         "columns": columns, "rows": rows, "layout": "stacked",
         "details": {"summary": f"Requests in every hour ({hours} hours)", "columns": hourly_columns, "rows": hourly},
     }
+
+
+def _peak_of(values: Sequence[float]) -> tuple[str, str]:
+    """An SRV's own peak: its first hour of highest load, and the load."""
+    if not values or not max(values):
+        return "—", "0"
+    hour = max(range(len(values)), key=lambda h: (values[h], -h))
+    return str(hour), format_number(values[hour], 1)
 
 
 def _at(values: Sequence[float], hour: int) -> str:

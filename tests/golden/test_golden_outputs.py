@@ -2,6 +2,8 @@
 
 - `sm-harness run` on `fixtures/tiny_sweep.toml` (200 devices, 2 replications, a 2-point rule-set sweep,
   seed 11): `summary.json` and `replications.csv`.
+- `sm-harness run` on `fixtures/tiny_whatif.toml` (the same with two suppliers, prepayment meters and
+  [costs]): `summary_whatif.json`, the what-if blocks of issue 14.
 - `sm-harness features` on `fixtures/golden.feature` (one passing, one failing, one skipped scenario,
   seed 5): `evidence.json`.
 
@@ -151,6 +153,22 @@ def test_summary_json_of_a_tiny_sweep(whatif_out):
     assert summary["manifest"]["scenario_file"] == "tiny_sweep.toml"
     text = json.dumps(normalise_summary(summary), indent=2) + "\n"  # as the producer writes it (key order kept)
     matches_golden("summary.json", _without_repo_path(text))
+
+
+@pytest.fixture(scope="module")
+def whatif_parts_out(tmp_path_factory) -> Path:
+    """`sm-harness run` of the tiny study with suppliers, prepayment and costs (issue 14)."""
+    out = tmp_path_factory.mktemp("golden-whatif") / "out"
+    assert main(["run", str(FIXTURES / "tiny_whatif.toml"), "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    return out
+
+
+def test_summary_json_of_a_tiny_study_with_suppliers_prepayment_and_costs(whatif_parts_out):
+    summary = json.loads((whatif_parts_out / "summary.json").read_text(encoding="utf-8"))
+    assert [c["point"] for c in summary["comparisons"]] == [{"ruleset": "mp105"}]
+    assert list(summary["points"][0]["suppliers"]) == ["retries", "manual"] and "costs" in summary
+    text = json.dumps(normalise_summary(summary), indent=2) + "\n"
+    matches_golden("summary_whatif.json", _without_repo_path(text))
 
 
 def test_replications_csv_of_a_tiny_sweep(whatif_out):

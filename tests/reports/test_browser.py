@@ -108,3 +108,33 @@ def test_the_checks_catch_a_page_that_misbehaves(browser, tmp_path):
     assert visit.dialogs == ["xss"]
     assert visit.exceptions and "undefinedFunction" in visit.exceptions[0]
     assert visit.outside_requests == ["http://127.0.0.1:9/beacon.png"]
+
+
+def test_the_whatif_report_with_every_part_opens_offline_and_keeps_a_table_by_every_chart(browser, tmp_path):
+    """The golden what-if study (tests/golden: suppliers, prepayment, costs, comparisons, traffic): a real
+    run's summary.json, drawn and printed."""
+    import json
+    from pathlib import Path
+
+    golden = Path(__file__).resolve().parents[1] / "golden" / "expected" / "summary_whatif.json"
+    tab = browser.open(write_report(tmp_path, json.loads(golden.read_text(encoding="utf-8")), []))
+    assert_clean(tab.visit)
+    for section in ("differences", "costs", "suppliers", "chart-traffic", "chart-prepay", "chart-cost", "chart-suppliers"):
+        assert tab.evaluate(f"document.getElementById('{section}') !== null"), section
+    # the report leads with the differences: the headline sentences, then the section, before the scenario
+    assert tab.evaluate("document.querySelector('.headline').innerText.includes('mp105 against legacy: ')")
+    assert tab.evaluate("document.getElementById('differences').compareDocumentPosition("
+                        "document.getElementById('scenario')) & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert tab.evaluate("[...document.querySelectorAll('.chart-row')].every(r => r.querySelector('.chart-numbers table'))")
+    assert tab.evaluate("document.querySelectorAll('.chart svg').length") == tab.evaluate("document.querySelectorAll('.chart-row').length")
+    assert tab.evaluate("Math.min(...[...document.querySelectorAll('.chart svg')].map(s => s.getBoundingClientRect().width))") > 300
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    # printing opens every folded table (every hour of the traffic, the other swept values' differences)
+    tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert tab.evaluate("document.querySelectorAll('details:not([open])').length") == 0
+    tab.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    tab.screenshot(ARTEFACTS / "whatif-parts.png")
+    tab.screenshot(ARTEFACTS / "whatif-parts-print.png", media="print")
+    tab.print_pdf(ARTEFACTS / "whatif-parts.pdf")
+    assert (ARTEFACTS / "whatif-parts.pdf").stat().st_size > 50_000
+    assert_clean(tab.visit)

@@ -140,7 +140,7 @@ def test_summary_report_and_suppliers_carry_the_prepayment_metrics(tmp_path):
         assert name in summary["metrics"] and name in summary["comparisons"][0]["metrics"]
     assert sum(summary["points"][0]["traffic_per_hour"]["by_srv"]["2.2"]) > 0
     html = (out / "report.html").read_text()
-    assert "top-ups rejected per prepayment meter" in html and 'id="chart-prepay"' in html
+    assert "Top-ups rejected (E5) per prepayment meter" in html and 'id="chart-prepay"' in html
 
 
 @pytest.mark.parametrize("edit, expected", [

@@ -81,3 +81,32 @@ def test_a_staging_folder_missing_its_results_log_is_started_afresh_not_a_traceb
     (staging / "study.json").write_text(json.dumps({"key": planned.key}))  # results.jsonl lost
     replicate.run_study(planned, out)
     assert (out / "summary.json").is_file() and not staging.exists()
+
+
+WHATIF = __import__("pathlib").Path(__file__).resolve().parents[1] / "golden" / "fixtures" / "tiny_whatif.toml"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("executor, workers", [("local", 2), ("dask", 2)])
+def test_the_what_if_parts_are_byte_identical_whatever_the_workers_and_executor(tmp_path, executor, workers):
+    """Suppliers, prepayment top-ups, site visits, comparisons and the traffic profile (issue 14)."""
+    if executor == "dask":
+        pytest.importorskip("distributed")
+    one, other = tmp_path / "one", tmp_path / "other"
+    replicate.run_study(replicate.plan(scenario.load(WHATIF)), one, workers=1)
+    replicate.run_study(replicate.plan(scenario.load(WHATIF)), other, executor=executor, workers=workers)
+    assert stable(one) == stable(other)
+    assert (one / "replications.csv").read_bytes() == (other / "replications.csv").read_bytes()
+
+
+def test_a_resumed_what_if_study_ends_as_an_uninterrupted_one(tmp_path):
+    whole, broken = tmp_path / "whole", tmp_path / "broken"
+    replicate.run_study(replicate.plan(scenario.load(WHATIF)), whole)
+
+    def interrupt(point, replication, result):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        replicate.run_study(replicate.plan(scenario.load(WHATIF)), broken, on_result=interrupt)
+    replicate.run_study(replicate.plan(scenario.load(WHATIF)), broken)
+    assert stable(whole) == stable(broken)
