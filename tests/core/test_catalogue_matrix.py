@@ -66,7 +66,7 @@ def test_the_model_serves_the_seven_srvs_of_the_rulebook():
 
 
 def test_an_srv_the_model_does_not_serve_is_authorised_and_goes_no_further():
-    """[model] 4.1.1 passes Table 22 to a Commissioned meter: I99, and nothing is sent to a device."""
+    """R-SRV-1 [model]: 4.1.1 passes Table 22 to a Commissioned meter: I99, and nothing is sent to a device."""
     bench = Bench()
     device = bench.add()
     outcome = bench.dsp.submit(ServiceRequest("4.1.1", bench.supplier, device), 0.0)
@@ -74,6 +74,7 @@ def test_an_srv_the_model_does_not_serve_is_authorised_and_goes_no_further():
 
 
 def test_a_non_device_srv_the_model_does_not_serve_is_authorised_too():
+    """R-SRV-1: 8.3 names its device in the body; Table 22 passes, I99, nothing sent."""
     bench = Bench()
     device = bench.add()
     request = ServiceRequest("8.3", bench.supplier, DCC_ACCESS_CONTROL_BROKER, command_variant=8, device_list=(device,))
