@@ -53,15 +53,43 @@ DEVICES = "6. Devices"
 SERVICE_USERS = "7. Service users (behaviours the simulator drives)"
 SECTIONS = (AUTHORISATION, CPL, FIRMWARE, DEVICES, SERVICE_USERS)
 
-TABLE_22 = "Annex B: DUIS Table 22 'Authorisation checks', E5"
+T22 = "Annex B: DUIS Table 22 'Authorisation checks'"
+TABLE_22 = f"{T22}, E5"
+CV_TABLE = "DUIS schema: the CommandVariant table (which variants return a Command for Local Delivery)"
 CLAUSE = "Annex B: clause 3.8.120.4 'Additional DCC System Processing'"
 TABLE_41 = "Annex B: Table 41 'DCC Alert Codes'"
 
 RULES: tuple[Rule, ...] = (
     # --- 3. Authorisation --------------------------------------------------------------------------------
+    Rule("R-T22-1", AUTHORISATION,
+         "The authorisation checks run as E1, E2, E3, E4, E5, E17, E19, and the first one to fail answers the "
+         "request: no later check is made.",
+         f"{T22} (the order of its rows and its closing paragraph)", ("seed",), in_rulebook=False),
+    Rule("R-T22-2", AUTHORISATION,
+         "As a setting the checks run in the rulebook's order instead: E19 (no such device, or one of a type the "
+         "SR cannot target) before E4 and E5, E4 for every SR, then E17.",
+         "The project's decision: the model's order before it followed the legal text", ("model",), in_rulebook=False),
+    Rule("R-E11-1", AUTHORISATION,
+         "A device that exists but is of a type the SR cannot target fails the DUIS validation check E11, made "
+         "before Table 22.",
+         "DUIS response codes: E11 'Invalid Service Request / device type combination'; its place before "
+         "Table 22 is the project's decision", ("duis", "model"), in_rulebook=False),
+    Rule("R-E4-1", AUTHORISATION,
+         "E4 is not made for Critical requests or their Signed Pre-Commands, nor for the SRVs a setting names as "
+         "the seed's few exempt ones (none by default: the seed does not list them).",
+         f"{T22}, E4 row", ("seed", "model"), in_rulebook=False),
+    Rule("R-E4-2", AUTHORISATION,
+         "A Non-Critical request naming a device the SMI does not hold fails E4 first: with no Registration Data "
+         "the user cannot be an Eligible User for it.",
+         f"{T22}, E4 row (eligibility from the Registration Data)", ("seed",), in_rulebook=False),
+    Rule("R-E4-3", AUTHORISATION,
+         "A device carries out a Critical command only when it can verify the signer (its own supplier or network "
+         "operator); it drops any other and answers nothing, so the user hears E21 after the timeout.",
+         "The project's decision (GBCS devices authenticate Critical commands; their answer to a bad one is "
+         "not modelled)", ("model",), in_rulebook=False),
     Rule("R-E5-1", AUTHORISATION,
          "The device-status check E5 is not made for 8.2, 12.1, Critical requests or Signed Pre-Commands, "
-         "except that a Signed Pre-Command to a device in Recovery is still checked.",
+         "except that a Signed Pre-Command (CV 5, 6, 7) to a device in Recovery is still checked.",
          f"{TABLE_22} (where the check applies)", ("seed",)),
     Rule("R-E5-2", AUTHORISATION,
          "Only a device that is Commissioned, InstalledNotCommissioned, Whitelisted, Pending or Recovered can "
@@ -77,6 +105,47 @@ RULES: tuple[Rule, ...] = (
     Rule("R-E5-5", AUTHORISATION,
          "For a Recovered device, E5 judges the request by the status the device had before it entered Recovery.",
          TABLE_22, ("seed",)),
+    Rule("R-E5-7", AUTHORISATION,
+         "A Critical request sent to a device with CV 4 stands in the model for the transform and its Signed "
+         "Pre-Command together, so E5 checks it in Recovery; a transform alone is never checked.",
+         "The project's decision (the simulator's supplier signs at once)", ("model",), in_rulebook=False),
+    Rule("R-E5-8", AUTHORISATION,
+         "By default 2.2 with CV 2 to a Suspended SMETS1 device is processed, as the report and Annex C say; a "
+         "setting follows Annex B's E5 row, which leaves that exception out.",
+         f"Seed §2 and Annex C §2.1 (the exception); {TABLE_22} (without it)", ("seed", "model"), in_rulebook=False),
+    Rule("R-E17-1", AUTHORISATION,
+         "Local delivery is asked for with Command Variant 2, 3, 6 or 7; it is never available for 8.1.1 or for a "
+         "future-dated request, which fail E17.",
+         f"{T22}, E17 row; {CV_TABLE}", ("seed", "duis"), in_rulebook=False),
+    Rule("R-E17-2", AUTHORISATION,
+         "For local delivery the device must be Pending, Whitelisted, InstalledNotCommissioned or Commissioned "
+         "when an IS, ES or GS asks, and InstalledNotCommissioned or Commissioned when an ED, GT, RSA or OU "
+         "asks; otherwise E17.",
+         f"{T22}, E17 row", ("seed",), in_rulebook=False),
+    Rule("R-E17-3", AUTHORISATION,
+         "For a Recovered device, E17 uses the status it held just before Recovery.",
+         f"{T22}, E17 row", ("seed",), in_rulebook=False),
+    Rule("R-E17-4", AUTHORISATION,
+         "A request for local delivery that passes is answered I0 with ResponseMessage/LocalCommand carrying its "
+         "GBCS command; CV 3 and 7 also send it over the SM WAN, CV 2 and 6 do not.",
+         f"DUIS schema: sr:LocalCommand; {CV_TABLE}; the I0 is the project's decision", ("duis", "model"),
+         in_rulebook=False),
+    Rule("R-E17-5", AUTHORISATION,
+         "The SMETS1 top-up that R-E5-8 lets through to a Suspended device passes E17 too: it is a code for the "
+         "customer to key in, not a command over the HAN.",
+         "The project's decision, so that the seed's exception is not undone by E17", ("model",), in_rulebook=False),
+    Rule("R-E19-1", AUTHORISATION,
+         "E19 answers a request to a device the SMI does not hold once E4, E5 and E17 have passed (a Critical "
+         "request, or an SRV exempt from E4).",
+         f"{T22}, E19 row", ("seed",), in_rulebook=False),
+    Rule("R-E19-2", AUTHORISATION,
+         "A Non-Device request whose BusinessTargetID is not the DCC Access Control Broker fails E19.",
+         f"{T22}, E19 row", ("seed",), in_rulebook=False),
+    Rule("R-SRV-1", AUTHORISATION,
+         "Every SRV of the DUIS request matrix is authorised; one the model has no device behaviour for is "
+         "answered I99 when it passes and taken no further.",
+         "DUIS request matrix (the catalogue); the I99 and stopping there are the project's decision",
+         ("duis", "model"), in_rulebook=False),
     Rule("R-E5-6", AUTHORISATION,
          "A request that passes every check is acknowledged, then answered I0 with the device's reply; one that "
          "fails is answered with its E-code and never sent to the device.",
@@ -97,7 +166,8 @@ RULES: tuple[Rule, ...] = (
          CLAUSE, ("seed",)),
     # --- 5. Firmware processing: the version rule --------------------------------------------------------
     Rule("R-VER-1", FIRMWARE,
-         "When the device reports the firmware version the SMI already holds, nothing changes and no alert is sent.",
+         "When the device reports the firmware version the SMI already holds, nothing changes and no alert is "
+         "sent, unless R-VER-5 restores the device.",
          f"{CLAUSE} (it acts only on a version that differs)", ()),
     Rule("R-VER-2", FIRMWARE,
          "A reported version that differs from the SMI's and is Current on the CPL becomes the SMI's; where the "
@@ -112,6 +182,10 @@ RULES: tuple[Rule, ...] = (
          "A reported version that differs and is not on the CPL at all leaves the SMI as it was, and the supplier "
          "is warned with N51.",
          f"{CLAUSE}; {TABLE_41}, N51", ("seed",)),
+    Rule("R-VER-5", FIRMWARE,
+         "A Suspended device reporting the version the SMI holds, once the CPL lists it Current again, is "
+         "restored with N29 by any message that restores under its rule set (a setting keeps R-VER-1 alone).",
+         f"{CLAUSE} ('now the current valid version')", ("seed",), in_rulebook=False),
     # --- 5. Firmware processing: which messages feed it, by rule set -------------------------------------
     Rule("R-112-1", FIRMWARE,
          "SR 11.2 to a Suspended device fails E5 under legacy and is let through under mp105-option1 and mp105.",
@@ -134,10 +208,15 @@ RULES: tuple[Rule, ...] = (
     Rule("R-FD-1", FIRMWARE,
          "A future-dated 11.3 is only accepted when sent; the device reports how it went later, in alert 0x8F66 "
          "when it worked or 0x8F67 when it did not (message code 0x00CA, with outcome and version); legacy and "
-         "mp105-option1 restore only on a successful 0x8F66 and give 0x8F67 just the N50/N51 branches, mp105 "
+         "mp105-option1 restore only on a successful 0x8F66 (R-FD-2 says what an 0x8F67 does there), mp105 "
          "restores on either.",
          f"DUIS and GBCS: alerts 0x8F66 and 0x8F67 (message code 0x00CA); {TABLE_41}, N50 and N51 triggers",
          ("seed", "duis")),
+    Rule("R-FD-2", FIRMWARE,
+         "Under legacy and mp105-option1 an 0x8F67 carrying a Current version unlike the SMI's writes it to the "
+         "SMI without restoring, as one carrying a Removed version does (a setting keeps the N50/N51 branches only).",
+         f"{TABLE_41}, N50 trigger (a 0x8F66 or 0x8F67 updates the SMI); {CLAUSE}", ("seed", "model"),
+         in_rulebook=False),
     Rule("R-112-3", FIRMWARE,
          "The DSP updates the SMI itself from the device's response; no user has to do anything by hand.",
          "Annex A §2.1, the considerations of requirement 1", ("seed",)),
@@ -151,13 +230,18 @@ RULES: tuple[Rule, ...] = (
          "decision", ("seed", "model")),
     Rule("R-112-6", FIRMWARE,
          "When a GPF answers 11.2, the version in its answer is its copy of the GSME's: it never restores the "
-         "GSME, and when it differs from the GSME's SMI version the gas supplier gets N52 (FirmwareVersionMismatch), "
-         "as before MP105.",
+         "GSME, and when it differs from the GSME's SMI version N52 (FirmwareVersionMismatch) is sent, as before "
+         "MP105 (to whom: R-ALERT-2).",
          "Seed §3 'Proposed Solution' and §7 (the GPF); DUIS alert N52", ("seed",)),
     Rule("R-ALERT-1", FIRMWARE,
          "N29 goes to the responsible supplier and the network operator (ED for an ESME or CHF, GT for a GSME); "
-         "N50 and N51 to the responsible supplier; N52 to the gas supplier.",
+         "N50 and N51 to the responsible supplier; N52 to the gas supplier (and, R-ALERT-2, the gas transporter).",
          f"{TABLE_41}; {CLAUSE}", ("seed",)),
+    Rule("R-ALERT-2", FIRMWARE,
+         "N52 goes to the GSME's Service Users, its gas supplier and its gas transporter (a setting sends it to the "
+         "gas supplier only).",
+         "Seed §3 and Annex C §3.2 ('to the Service Users'); who they are is the project's reading",
+         ("seed", "model"), in_rulebook=False),
     # --- 6. Devices --------------------------------------------------------------------------------------
     Rule("R-DEV-1", DEVICES,
          "A SMETS2 firmware update takes two steps: 11.1 sends the image to the device through its CHF, 11.3 "
@@ -175,6 +259,11 @@ RULES: tuple[Rule, ...] = (
          "Most SMETS1 devices update in one step (11.3 transfers and activates, no 11.1), and a SMETS1 11.3 retry "
          "response may lack the version (how often is a setting, always by default).",
          "Seed §7 'DCC SMETS1 considerations'; how often is the project's decision", ("seed", "model")),
+    Rule("R-DEV-7", DEVICES,
+         "A SMETS1 activation that fails may also answer without a firmware version, with the same configured "
+         "chance as a retry.",
+         "Annex C §3.2 ('a failed activation response may not contain firmware version'); the chance is the "
+         "project's decision", ("seed", "model"), in_rulebook=False),
     Rule("R-DEV-5", DEVICES,
          "The GPF holds a copy of the GSME's firmware version that the GSME refreshes when it reports to the GPF; "
          "the copy may lag by a configurable time.",
