@@ -19,7 +19,16 @@ def add_parser(commands) -> None:
                        help="legacy, mp105-option1 or mp105 (default: the scenario's, else mp105)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8079, help="port to listen on (default 8079)")
-    serve.add_argument("--deliver-to", metavar="URL", help="POST device responses and DCC alerts here (else kept in /test/outbox)")
+    serve.add_argument("--deliver-to", metavar="URL",
+                       help="POST device responses and DCC alerts here, retried until delivered or held for --hold-hours "
+                            "(else kept in /test/outbox)")
+    serve.add_argument("--state", metavar="PATH",
+                       help="keep the SMI, the CPL, pending transforms and the outbox in this SQLite file, so a restart "
+                            "loses nothing (created if absent; default: in memory)")
+    serve.add_argument("--hold-hours", type=float, default=48.0, metavar="H",
+                       help="how long an undelivered message is retried before it expires (default 48, as DCC holds alerts)")
+    serve.add_argument("--delivery-timeout", type=float, default=10.0, metavar="S",
+                       help="longest one delivery attempt may take (default 10 s)")
     serve.add_argument("--schema", metavar="PATH",
                        help="DUIS XSD file or folder of versions (or $SM_HARNESS_DUIS_SCHEMA); without one, nothing is validated")
     serve.add_argument("--max-bytes", type=int, default=None, metavar="N", help="largest request body accepted (default 16 MiB)")
@@ -42,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
     from dsp.duis.errors import DuisError
     from dsp.duis.schema import SCHEMA_ENV_VAR, load_all, resolve_schema_source
     from harness.serve.app import create_app
+    from dsp.errors import DomainError
     from harness.serve.decisions import ServeDecisions
+    from harness.serve.delivery import check_url
+    from harness.serve.outbox import DeliveryPolicy
+    from harness.serve.state import ServeState, identity_of
     from harness.serve.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig
     from harness.serve.http_server import uvicorn_config
     from harness.serve.rtds_world import build_served_world
@@ -56,14 +69,11 @@ def run(args: argparse.Namespace) -> int:
         except DuisError as error:
             print(f"sm-harness: error: {error}", file=sys.stderr)
             return 2
-    else:
-        print("sm-harness: warning: no DUIS schema (--schema or $SM_HARNESS_DUIS_SCHEMA): requests are not validated",
-              file=sys.stderr)
     if not 0 < args.port < 65536:
         print(f"sm-harness: error: --port {args.port} is not a TCP port", file=sys.stderr)
         return 2
-    if args.deliver_to and not args.deliver_to.startswith(("http://", "https://")):
-        print(f"sm-harness: error: --deliver-to {args.deliver_to!r} is not an http(s) URL", file=sys.stderr)
+    if not 0 < args.hold_hours <= 24 * 365 or not 0 < args.delivery_timeout <= 3600:
+        print("sm-harness: error: --hold-hours must be in (0, 8760] and --delivery-timeout in (0, 3600]", file=sys.stderr)
         return 2
     max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     if max_bytes <= 0:
@@ -81,9 +91,26 @@ def run(args: argparse.Namespace) -> int:
     except DuisError as error:
         print(f"sm-harness: error: {error}", file=sys.stderr)
         return 2
-    served = build_served_world(args.rules, args.scenario)
-    config = EndpointConfig(schema=schema, deliver_to=args.deliver_to, max_bytes=max_bytes, decisions=decisions)
-    endpoint = DuisEndpoint(served, config, signatures=signatures)
+    policy = DeliveryPolicy(hold_seconds=args.hold_hours * 3600, timeout_seconds=args.delivery_timeout)
+    try:
+        if args.deliver_to is not None:
+            check_url(args.deliver_to)
+        served = build_served_world(args.rules, args.scenario)
+        state = ServeState.open(args.state, identity_of(served.ruleset.value, served.scenario), policy)
+    except DomainError as error:
+        print(f"sm-harness: error: {error}", file=sys.stderr)
+        return 2
+    config = EndpointConfig(schema=schema, deliver_to=args.deliver_to, max_bytes=max_bytes, decisions=decisions,
+                            delivery=policy)
+    _log_to_stderr()
+    endpoint = DuisEndpoint(served, config, signatures=signatures, state=state)
+    if args.state:
+        counts = state.outbox.counts()
+        print(f"sm-harness: state in {args.state}: " + (f"{endpoint.restored} SMI records restored, "
+              f"{counts['pending']} messages to deliver" if not state.fresh else "new"), file=sys.stderr, flush=True)
+    if schema is None:
+        print("sm-harness: warning: no DUIS schema (--schema or $SM_HARNESS_DUIS_SCHEMA): requests are not validated",
+              file=sys.stderr)
     checks = f"checking signatures against {len(signatures.trust)} certificates" if signatures.trust else "signatures not checked"
     signing = "signing what it sends" if signatures.identity else "signing nothing"
     print(f"sm-harness: serving DUIS under {served.ruleset.value} at http://{args.host}:{args.port}/api/v1/serviceS|D|T "
@@ -94,3 +121,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"sm-harness: error: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _log_to_stderr() -> None:
+    """The endpoint's own log lines (each delivery attempt, expiries, unexpected errors) on stderr."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("sm-harness: %(message)s"))
+    logger = logging.getLogger("sm_harness")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False

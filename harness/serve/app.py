@@ -18,6 +18,7 @@ from dsp.duis.errors import DuisError
 from dsp.errors import DomainError
 from harness.serve.delivery import deliver, tick
 from harness.serve.endpoint import PATH_VARIANTS, BadRequest, DuisEndpoint, SlowBody
+from harness.serve.outbox import STATES
 
 
 def create_app(endpoint: DuisEndpoint) -> Starlette:
@@ -53,7 +54,8 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
     def json_route(handler: Callable[[dict[str, Any], dict[str, Any]], Any]) -> Callable[[Request], Any]:
         async def route(request: Request) -> Response:
             try:
-                body = await _json_body(request, config.read_timeout) if request.method == "POST" else {}
+                # a POST's JSON body, or a GET's query parameters
+                body = await _json_body(request, config.read_timeout) if request.method == "POST" else dict(request.query_params)
                 result = await run_in_threadpool(handler, request.path_params, body)
             except (BadRequest, DomainError, DuisError) as error:
                 return JSONResponse({"error": str(error)}, 400)
@@ -87,8 +89,14 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
     def clock(params, body):
         return endpoint.advance(float(_field(body, "advance_seconds", (int, float))))
 
-    def outbox(params, body):
-        return endpoint.delivered()
+    def outbox(params, query):
+        state = query.get("state") or None
+        if state is not None and state not in STATES:
+            raise BadRequest(f"state {_printable(state)!r}: expected one of {', '.join(STATES)}")
+        after, limit = _whole(query, "after", 0), _whole(query, "limit", 100)
+        if not 1 <= limit <= 1000:
+            raise BadRequest(f"limit {limit}: expected 1 to 1000")
+        return endpoint.outbox_page(state, after, limit)
 
     def health(params, body):
         return endpoint.health()
@@ -188,6 +196,13 @@ async def _json_body(request: Request, timeout: float) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest("request body must be a JSON object")
     return body
+
+
+def _whole(query: dict[str, Any], name: str, default: int) -> int:
+    text = str(query.get(name, default))
+    if not text.isdigit():
+        raise BadRequest(f"{name} {_printable(text)!r}: expected a whole number")
+    return int(text)
 
 
 def _field(body: dict[str, Any], name: str, kind: type | tuple[type, ...], *, required: bool = True) -> Any:

@@ -14,7 +14,9 @@ the wrong path, E12 for a Command Variant the request does not take), a Non-Devi
 with the DSPInventory), or for a Critical SR at the Transform Service its Pre-Command (I0), which the
 User signs and sends back as a Signed Pre-Command (CV 5: `harness.serve.transform_service`). What follows
 - the device's I0 response, E21 after the response timeout, future-dated activation alerts, DCC alerts -
-is POSTed as DUIS XML to ``--deliver-to``, and kept in ``GET /test/outbox``.
+is queued in the outbox (harness/serve/outbox.py), POSTed as DUIS XML to ``--deliver-to`` with retries
+(harness/serve/delivery.py), and shown in ``GET /test/outbox``. With ``--state PATH`` the SMI, the CPL,
+the pending transforms and the outbox are kept in SQLite and survive a restart (harness/serve/state.py).
 
 **Signatures** (`harness.serve.signing`): without ``--trust`` they are carried, not checked; with it,
 every request's XML signature (and a Signed Pre-Command's GBCS signature) must be a trusted
@@ -40,16 +42,14 @@ test against:
 | ``POST /test/cpl`` ``{"device_type", "firmware", "status": "Current" or "Removed", "model"?, "image_hash"?}`` | change the CPL |
 | ``POST /test/loss`` ``{"device": ..., "srv": "11.3", "leg": "response"}`` | lose the next such message |
 | ``POST /test/clock`` ``{"advance_seconds": 3600}`` | let simulated time jump ahead |
-| ``GET /test/outbox`` | what was delivered (or failed to be) |
+| ``GET /test/outbox?state=pending&after=0&limit=100`` | the outbox, a page at a time, with counts by state |
 | ``GET /health`` | rule set, simulated time, device count, signatures, pending transforms, decisions |
 """
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import xml.etree.ElementTree as ET
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -68,18 +68,20 @@ from dsp.duis.schema import validate, version_folder
 from dsp.errors import DomainError
 from harness.serve.answers import Answer, refusal
 from harness.serve.decisions import ServeDecisions
+from harness.serve.outbox import DeliveryPolicy
 from harness.serve.routing import PATH_VARIANTS, home_of, misfit, misrouted
 from harness.serve.rtds_world import ServedWorld
 from harness.serve.signing import Signatures
+from harness.serve.state import ServeState, StoredTransforms, WorldLock, identity_of, wall_clock
 from harness.serve.test_double import TestDouble
 from harness.serve.transform_service import TransformService
-from harness.serve.transforms import MemoryTransformStore, TransformStore
+from harness.serve.transforms import TransformStore
+from harness.serve.world_state import WorldMirror
 from harness.sim.world import Exchange
 
 log = logging.getLogger("sm_harness.serve")
 
 DEFAULT_MAX_BYTES = 16 << 20  # an 11.1 may carry ~10 MB of base64 image (UpdateFirmware/FirmwareImage)
-OUTBOX_KEPT = 1000
 XML = "application/xml"
 
 
@@ -89,7 +91,7 @@ class EndpointConfig:
     deliver_to: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     tick_seconds: float = 1.0  # how often simulated time catches up with the wall clock
-    delivery_attempts: int = 3
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)  # retries, hold period, timeouts
     read_timeout: float = 30.0  # a body must arrive whole within this many seconds (no stalled uploads)
     # DUIS requests parsed and validated at once: each may hold a 16 MiB body and seconds of schema work,
     # so many big 11.1s at once would otherwise take the memory of all of them and starve the small ones
@@ -123,8 +125,10 @@ class NotFound(BadRequest):
 
 class DuisEndpoint(TestDouble):
     """The served world, its codec and clock, its signatures and pending transforms, and the queue of
-    messages to deliver. Every touch of the world happens under one lock (the world is single-threaded).
-    A durable transform store may be passed in (`harness.serve.transforms.TransformStore`)."""
+    messages to deliver. Every touch of the world happens under one lock (the world is single-threaded),
+    which is also the state's transaction (`harness.serve.state.WorldLock`): a request's effects are
+    written together. `state` is the --state database (default: one in memory); a saved state is
+    restored into the served world, and simulated time goes on from where it was."""
 
     def __init__(
         self,
@@ -134,31 +138,50 @@ class DuisEndpoint(TestDouble):
         wall: Callable[[], float] = time.monotonic,
         signatures: Signatures | None = None,
         transforms: TransformStore | None = None,
+        state: ServeState | None = None,
     ):
         self.served = served
         self.world = served.world
         self.dsp = served.world.dsp
         self.config = config
-        self.clock = DuisClock(datetime.now(UTC).replace(microsecond=0))
+        self.state = state or ServeState.open(None, identity_of(served.ruleset.value, served.scenario), config.delivery)
+        saved = self.state.meta("clock")  # a restart: simulated time goes on from the first start
+        epoch = datetime.fromisoformat(saved["epoch"]) if saved else datetime.now(UTC).replace(microsecond=0)
+        self.clock = DuisClock(epoch)
         self.codec = DuisCodec(self.clock, self.dsp.inventory, keep_images=False)  # renders no requests
         self.roles = registry_role_resolver(self.dsp.users, self.dsp.inventory)
         self._wall = wall
-        self._started = wall()
-        self._offset = 0.0
-        self._lock = threading.Lock()
-        self.outbox: deque[dict[str, Any]] = deque(maxlen=OUTBOX_KEPT)
-        self._outbox_lock = threading.Lock()
-        self._outgoing: deque[tuple[str, bytes]] = deque()
-        self._alert_counter = 0  # the last DCC alert's ResponseID counter: each alert gets its own
+        self._started = wall() - (max(0.0, wall_clock() - epoch.timestamp()) if saved else 0.0)
+        self._offset = float(saved["offset"]) if saved else 0.0
+        self._saved_clock: dict[str, Any] | None = saved
+        self.mirror = WorldMirror(self.state, self.world)
+        self._lock = WorldLock(self.state, self._sync)
+        self._taken = self.state.outbox.last_id()  # take_outgoing() returns what this endpoint queued
+        self._quiet = False
+        self._alert_counter = int(saved["alert_counter"]) if saved else 0  # each DCC alert's own ResponseID counter
         self._wake: Callable[[], object] = lambda: None
         self.world.alert_listener = self._on_alert
         self.signatures = signatures or Signatures()
         self.decisions = decisions = config.decisions
-        self.transforms = transforms or MemoryTransformStore(decisions.transform_limit, decisions.transform_ttl)
+        self.transforms = transforms or StoredTransforms(self.state, decisions.transform_limit, decisions.transform_ttl)
         self.transform_service = TransformService(
             self.dsp, self.codec, self.roles, self.transforms, decisions, self.signatures
         )
         self._stand_ins: set[str] = set()  # schemaVersions read with a lower version's XSD (said once)
+        with self._lock:  # a saved state into the world, or the first snapshot of a new one
+            self.restored = self.mirror.restore() if saved else 0
+            self._catch_up()
+
+    def _sync(self) -> None:
+        """Write what the world (and the clock) changed: called as the world lock is released."""
+        if self._quiet:  # a clock tick with nothing due (the tick's cost with a large fleet)
+            self._quiet = False
+            return
+        self.mirror.sync()
+        clock = {"epoch": self.clock.epoch.isoformat(), "offset": self._offset, "alert_counter": self._alert_counter}
+        if clock != self._saved_clock:
+            self.state.set_meta("clock", clock)
+            self._saved_clock = clock
 
     # --- time -----------------------------------------------------------------------------------------
 
@@ -168,6 +191,7 @@ class DuisEndpoint(TestDouble):
     def catch_up(self) -> None:
         """Let simulated time reach the wall clock: future-dated activations fire, timeouts answer E21."""
         with self._lock:
+            self._quiet = not self.world.due_by(self.sim_now())  # nothing due: nothing to write either
             self._catch_up()
 
     def _catch_up(self) -> None:
@@ -248,17 +272,20 @@ class DuisEndpoint(TestDouble):
 
     def _on_response(self, exchange: Exchange, response: ServiceResponse | None) -> None:
         if response is not None:
-            self._queue("response", self.signatures.finish(self.codec.element(response)))
+            request = response.request
+            self._queue("response", self.signatures.finish(self.codec.element(response)), request.user.user_id, request.target)
 
     def _on_alert(self, alert: DccAlert) -> None:
         # The ResponseID counter is the alert's time in ms, bumped so that two alerts raised at the same
         # moment (R-CPL-1 suspending a whole model) never share a ResponseID.
         millis = int(round(self.clock.at(alert.time).timestamp() * 1000))
         self._alert_counter = max(millis, self._alert_counter + 1)
-        self._queue("dcc_alert", self.signatures.finish(self.codec.renderer.alert(alert, self._alert_counter)))
+        xml = self.signatures.finish(self.codec.renderer.alert(alert, self._alert_counter))
+        self._queue("dcc_alert", xml, alert.recipient, alert.device_id)
 
-    def _queue(self, kind: str, xml: bytes) -> None:
-        self._outgoing.append((kind, xml))
+    def _queue(self, kind: str, xml: bytes, recipient: str, device: str) -> None:
+        """Into the outbox, in the transaction of what caused it (the world lock is held)."""
+        self.state.outbox.add(kind, xml, recipient, device, wall_clock(), deliver=self.config.deliver_to is not None)
         self._wake()
 
     def on_queued(self, wake: Callable[[], object]) -> None:
@@ -266,18 +293,15 @@ class DuisEndpoint(TestDouble):
         self._wake = wake
 
     def take_outgoing(self) -> list[tuple[str, bytes]]:
-        taken = []
-        while self._outgoing:
-            taken.append(self._outgoing.popleft())
-        return taken
+        """(kind, XML) of every message queued since the last call (whatever its delivery): for tests."""
+        taken = self.state.outbox.since(self._taken)
+        if taken:
+            self._taken = taken[-1][0]
+        return [(kind, body) for _, kind, body in taken]
 
-    def record(self, kind: str, xml: bytes, status: str) -> None:
-        with self._outbox_lock:
-            self.outbox.append({"kind": kind, "status": status, "xml": xml.decode("utf-8")})
-
-    def delivered(self) -> list[dict[str, Any]]:
-        with self._outbox_lock:
-            return list(self.outbox)
+    def outbox_page(self, state: str | None, after: int, limit: int) -> dict[str, Any]:
+        """A page of the outbox (`GET /test/outbox`), with the counts by state."""
+        return self.state.outbox.page(state, after, limit)
 
     def health(self) -> dict[str, Any]:
         signatures = self.signatures
@@ -291,6 +315,8 @@ class DuisEndpoint(TestDouble):
             "trusted_certificates": None if signatures.trust is None else len(signatures.trust),
             "signing_certificate": None if signatures.identity is None else signatures.identity.certificate.subject.rfc4514_string(),
             "pending_transforms": len(self.transforms),
+            "state": self.state.path,
+            "outbox": self.state.outbox.counts(),
             "decisions": {**self.dsp.settings.modelling_decisions(), **self.decisions.modelling_decisions()},
         }
 

@@ -3,7 +3,7 @@ and looks at in the served world. Part of `DuisEndpoint`; every touch of the wor
 """
 from __future__ import annotations
 
-import threading
+from contextlib import AbstractContextManager
 from typing import Any
 
 from devices import Device, GasProxyFunction
@@ -26,7 +26,7 @@ class TestDouble:
     served: ServedWorld
     world: World
     clock: DuisClock
-    _lock: threading.Lock
+    _lock: AbstractContextManager[Any]  # the world lock (harness/serve/state.py's WorldLock)
     _offset: float
 
     def _catch_up(self) -> None:

@@ -40,6 +40,11 @@ class World(DevicePath):
             self.env.run(until=self.env.now + seconds)
         self.settle()
 
+    def due_by(self, time: float) -> bool:
+        """Whether anything is scheduled to happen at or before simulated `time` (else advancing to it
+        changes nothing but the clock)."""
+        return bool(self.env.peek() <= time)
+
     def settle(self) -> None:
         """Process every event due at `now` (zero-latency consequences included)."""
         self.env.settle()
