@@ -2,6 +2,9 @@
 reports later by alert), the answer travels back to the DSP, or the response timeout answers E21."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from devices import GasProxyFunction
 from dsp import ActivationOutcome, ActivationResponse, DeviceCommand, DeviceType
 from harness.sim import streams as purpose
@@ -17,6 +20,13 @@ _GSME = DeviceType.GSME
 
 class DevicePath(UserPath):
     """Commands to devices, their answers and alerts back to the DSP, response timeouts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # a flight's next step, one list for every flight (SimPy's loop reads an event's callbacks, never
+        # changes the list): no list built per message
+        self._then_device: list[Callable[[Any], None]] = [self._at_device]
+        self._then_dsp: list[Callable[[Any], None]] = [self._at_dsp]
 
     def _to_device(self, command: DeviceCommand, exchange: Exchange, now: float) -> None:
         srv = command.request.srv
@@ -42,7 +52,7 @@ class DevicePath(UserPath):
             self._arm_timeout(flight)
         if exchange.deadline is not None and now + delay > exchange.sent + exchange.deadline:
             self._watch(exchange, now + delay)
-        flight.callbacks = [self._at_device]
+        flight.callbacks = self._then_device
         self.env.at(now + delay, flight)
 
     def _is_offline(self, device: int, now: float) -> bool:
@@ -111,7 +121,7 @@ class DevicePath(UserPath):
         if exchange.deadline is not None and arrival > exchange.sent + exchange.deadline:
             self._watch(exchange, arrival)
         flight.message = message
-        flight.callbacks = [self._at_dsp]
+        flight.callbacks = self._then_dsp
         self.env.at(arrival, flight)
 
     def _fails(self, device_id: str, index: int, number: int) -> bool:
@@ -142,7 +152,7 @@ class DevicePath(UserPath):
             self._lose(late, "alert")
             return
         late.message = alert
-        late.callbacks = [self._at_dsp]
+        late.callbacks = self._then_dsp
         self.env.schedule(late, delay=self._latency(leg, index, number, purpose.ALERT_LATENCY))
 
     def _refresh_gpf(self, gsme_id: str, version: str) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from heapq import heappop, heappush
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -45,6 +46,9 @@ class Call(BareEvent):
 
 class FastEnvironment(simpy.Environment):
     """A SimPy environment with the world's three fast paths (see the module docstring)."""
+
+    # the clock read without a Python frame (SimPy's own `now` is a Python property over `_now`)
+    now = property(attrgetter("_now"))  # type: ignore[assignment]
 
     if TYPE_CHECKING:  # SimPy's own annotation says Event; a bare event is what its loop needs (see above)
 
