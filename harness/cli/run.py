@@ -114,7 +114,16 @@ _LABELS = {
     "service_requests_per_device": "SRs per\ndevice",
     "wasted_firmware_updates_per_device": "wasted\nupdates",
     "firmware_misaligned_at_end_fraction": "misaligned\nat end",
+    "topups_rejected_per_prepay_device": "top-ups\nrejected",
+    "prepay_topup_rejected_fraction": "meters\nrefused",
+    "prepay_hours_suspended_per_prepay_device": "prepay h\nSuspended",
+    "site_visits_per_1000_devices": "visits\n/1,000",
+    "cost_per_1000_devices": "GBP\n/1,000",
 }
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def _table(console, summary: dict, out: Path) -> None:
@@ -130,7 +139,7 @@ def _table(console, summary: dict, out: Path) -> None:
         cells = []
         for name in names:
             s = point["metrics"][name]
-            cells.append("–" if s["mean"] is None else f"{s['mean']:.3g}\n[{s['ci95'][0]:.3g},{s['ci95'][1]:.3g}]")
+            cells.append("–" if s["mean"] is None else f"{_number(s['mean'])}\n[{_number(s['ci95'][0])},{_number(s['ci95'][1])}]")
         label = ", ".join(f"{k}={v}" for k, v in point["params"].items()) or "-"
         table.add_row(label, point["ruleset"], *cells)
     console.print(table)
