@@ -214,9 +214,7 @@ class DataServiceProvider:
         if feed is None or version is None:
             return (), ()
         mode, rule = feed
-        return apply_version_rule(
-            record, version, self.cpl, mode, now, rule, restore_unchanged=self.settings.restore_on_unchanged_version
-        )
+        return apply_version_rule(record, version, self.cpl, mode, now, rule, self.settings.restore_on_unchanged_version)
 
     # --- the Central Products List ------------------------------------------------------------------
 

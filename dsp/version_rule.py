@@ -25,6 +25,7 @@ WITHOUT_RESTORE = VersionRuleMode(restore=False)
 WARNINGS_ONLY = VersionRuleMode(restore=False, current_branch=False)
 
 _NOTHING: tuple[()] = ()
+_SUSPENDED = DeviceStatus.SUSPENDED
 
 RuleResult = tuple[tuple[SmiChange, ...], tuple[DccAlert, ...]]  # the SMI changes and the alerts
 
@@ -36,7 +37,6 @@ def apply_version_rule(
     mode: VersionRuleMode,
     now: float,
     feed_rule: str,
-    *,
     restore_unchanged: bool = True,
 ) -> RuleResult:
     """Apply the rule to a version `reported` by the device; returns the SMI changes and the alerts.
@@ -47,9 +47,9 @@ def apply_version_rule(
     smi = record.firmware
     if reported == smi:
         if (
-            restore_unchanged
+            record.status is _SUSPENDED  # the rare case first: the simulator's hot path is R-VER-1
+            and restore_unchanged
             and mode.restore
-            and record.status is DeviceStatus.SUSPENDED
             and cpl.status_of(record.device_type, record.model, reported) is CplStatus.CURRENT
         ):
             # R-VER-5 (3.8.120.4): the version is the current valid one again (a Removed entry listed Current
