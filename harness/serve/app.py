@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -127,7 +128,13 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
         Route("/test/outbox", json_route(outbox), methods=["GET"]),
         Route("/health", json_route(health), methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    async def http_error(request: Request, error: Exception) -> Response:
+        """Starlette's own refusals (no such path, a method the path does not take) in one line too."""
+        status = getattr(error, "status_code", 500)
+        what = {404: "no such path", 405: f"{request.method} is not served at this path"}.get(status, "refused")
+        return _text(f"{what}: {_printable(request.url.path)[:200]}", status)
+
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
 
 
 class BodyBudget:
