@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from dsp import DeviceModel, DeviceStatus, DeviceType, RuleSet
-from dsp.catalogue import CATALOGUE
+from dsp.catalogue import CATALOGUE, SERVED
 from dsp.errors import DomainError
 from dsp.identifiers import firmware_version
 from harness.sim.comms import LEGS
@@ -154,7 +154,8 @@ def line_of(text: str | None, key: str) -> str:
 def leg_key(key: str, where: str) -> tuple[str, str]:
     srv, dot, leg = key.rpartition(".")
     if leg not in LEGS or (dot and srv not in CATALOGUE):
-        raise ScenarioError(f"{where}: expected a leg ({', '.join(LEGS)}) or SRV.leg with an SRV of {', '.join(CATALOGUE)}")
+        raise ScenarioError(f"{where}: expected a leg ({', '.join(LEGS)}) or SRV.leg with an SRV of the DUIS request "
+                            f"matrix (the model serves {', '.join(SERVED)})")
     return srv, leg
 
 
