@@ -92,11 +92,11 @@ def test_the_memory_estimate_stays_above_a_real_world(tmp_path):
 
     path = write_scenario(tmp_path, type="GSME", count=100_000, replications=1, retries=2)
     path.write_text(path.read_text() + "\n[offline]\nfraction = 0.1\nduration_hours = 24\n")
-    code = (
-        "import resource; from harness.study import scenario; from harness.study.replication import run_shard\n"
+    code = (  # the child's own peak: VmHWM (exec resets it), not ru_maxrss (Linux carries it across exec)
+        "from harness.study import scenario; from harness.study.replication import run_shard\n"
         f"data = scenario.load({str(path)!r}).data\n"
         "run_shard(data, 0)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)"
+        "print(next(int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith('VmHWM:')))"
     )
     peak = int(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
     assert peak < capacity.world_bytes(200_000), f"{peak / 2**20:.0f} MB, estimated {capacity.world_bytes(200_000) / 2**20:.0f} MB"
