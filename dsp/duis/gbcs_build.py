@@ -116,17 +116,27 @@ def _execution_outcome(outcome: ActivationOutcome, version: str | None) -> bytes
 
 
 def _signing(cra: int, counter: int, originator: str, recipient: str, code: int, content: bytes, *, signature: bytes) -> bytes:
+    """A general-signing APDU whose other-information is the message code alone."""
+    return general_signing(cra, counter, originator, recipient, code.to_bytes(2, "big"), content, signature=signature)
+
+
+def general_signing(
+    cra: int, counter: int, originator: str, recipient: str, other: bytes, content: bytes, *, signature: bytes
+) -> bytes:
+    """A general-signing APDU (tag 0xDF): CRA flag, originator counter, the two system titles, no date-time,
+    the other-information (the message code, and for a command on behalf of a user, more), the content and
+    the signature (empty for a command the DCC authenticates, or a pre-command awaiting the user's)."""
     return (
         b"\xdf\x09"
         + bytes([cra])
         + _counter(counter)
         + b"\x08"
-        + _title(originator)
+        + eui64_bytes(originator)
         + b"\x08"
-        + _title(recipient)
+        + eui64_bytes(recipient)
         + b"\x00"  # no date-time
-        + b"\x02"
-        + code.to_bytes(2, "big")
+        + _length(len(other))
+        + other
         + _length(len(content))
         + content
         + _length(len(signature))
@@ -145,13 +155,14 @@ def _counter(counter: int) -> bytes:
     return counter.to_bytes(8, "big")
 
 
-def _title(eui: str) -> bytes:
+def eui64_bytes(eui: str) -> bytes:
+    """The 8 bytes of an EUI-64, dashed or bare hex: a GBCS system title, a certificate subject's ID."""
     try:
         raw = bytes.fromhex(eui.replace("-", ""))
     except ValueError:
         raw = b""
     if len(raw) != 8:
-        raise DuisError(f"GBCS system title {eui!r} is not an EUI-64")
+        raise DuisError(f"{eui!r} is not an EUI-64")
     return raw
 
 

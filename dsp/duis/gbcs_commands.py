@@ -22,7 +22,7 @@ from __future__ import annotations
 from dsp.duis.bodies import ActivateFirmware
 from dsp.duis.errors import DuisError
 from dsp.duis.gbcs import CS08, ECS52, GCS38
-from dsp.duis.gbcs_build import _ciphering, _counter, _length, _title, read_use_case  # one home per encoding
+from dsp.duis.gbcs_build import _ciphering, _counter, eui64_bytes, general_signing, read_use_case  # one home per encoding
 from dsp.duis.gbcs_frame import CRA_COMMAND
 from dsp.duis.gbcs_precommand import SIGNATURE_BYTES, build_precommand, signed_parts
 from dsp.identities import DCC_ACCESS_CONTROL_BROKER
@@ -55,7 +55,7 @@ def read_firmware_command(
     if code == GCS38:
         return _command(counter, user, device, code.to_bytes(2, "big"), _GCS38_READ)
     if code == CS08:
-        on_behalf = code.to_bytes(2, "big") + _title(user) + _counter(counter)
+        on_behalf = code.to_bytes(2, "big") + eui64_bytes(user) + _counter(counter)
         own = counter if dcc_counter is None else dcc_counter
         return _command(own, DCC_ACCESS_CONTROL_BROKER, device, on_behalf, _CS08_READ)
     raise DuisError(f"no GBCS 11.2 command for a {device_type.value}")  # pragma: no cover (every type has one)
@@ -85,20 +85,5 @@ def local_command_payload(local: LocalCommand, counter: int) -> bytes | None:
 
 def _command(counter: int, originator: str, recipient: str, other: bytes, content: bytes) -> bytes:
     """A general-signing command with an empty signature (the DCC's MAC authenticates it), in ciphering."""
-    signing = (
-        b"\xdf\x09"
-        + bytes([CRA_COMMAND])
-        + _counter(counter)
-        + b"\x08"
-        + _title(originator)
-        + b"\x08"
-        + _title(recipient)
-        + b"\x00"  # no date-time
-        + _length(len(other))
-        + other
-        + _length(len(content))
-        + content
-        + b"\x00"  # signature length 0
-    )
-    return _ciphering(signing)
+    return _ciphering(general_signing(CRA_COMMAND, counter, originator, recipient, other, content, signature=b""))
 

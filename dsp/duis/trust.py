@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from dsp.duis.errors import DuisError
+from dsp.duis.gbcs_build import eui64_bytes
 
 __all__ = ["XML_SIGNING_ROLES", "TrustStore", "load_certificates", "normalise_name", "subject_eui"]
 
@@ -104,7 +105,7 @@ class TrustStore:
     def gbcs_signing_keys(self, eui: str) -> tuple[ec.EllipticCurvePublicKey, ...]:
         """The P-256 public keys of the Digital Signing certificates of the party ``eui`` (an EUI-64,
         dashes optional) that are not XML signing certificates."""
-        wanted = _eui_bytes(eui)
+        wanted = eui64_bytes(eui)
         keys: list[ec.EllipticCurvePublicKey] = []
         for certificate in self.certificates:
             key = certificate.public_key()
@@ -142,15 +143,6 @@ def _digital_signing(certificate: x509.Certificate) -> bool:
         return False
     return bool(usage.digital_signature)
 
-
-def _eui_bytes(eui: str) -> bytes:
-    try:
-        raw = bytes.fromhex(eui.replace("-", ""))
-    except ValueError:
-        raw = b""
-    if len(raw) != 8:
-        raise DuisError(f"{eui!r} is not an EUI-64")
-    return raw
 
 
 def _split_unescaped(name: str) -> list[str]:

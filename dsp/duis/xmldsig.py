@@ -30,6 +30,7 @@ from signxml.verifier import SignatureConfiguration, XMLVerifier
 from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature
 
 from dsp.duis.errors import DuisError
+from dsp.duis.gbcs_build import eui64_bytes
 from dsp.duis.safe_xml import DEFAULT_MAX_BYTES, parse_xml
 from dsp.duis.trust import TrustStore, load_certificates, subject_eui
 
@@ -147,7 +148,7 @@ def verify_message(
     if len(signatures) > 1:
         raise SignatureRefused(source, SignatureFailure.MALFORMED, f"{len(signatures)} signatures on the root")
     certificate = _named_certificate(signatures[0], trust, source)
-    if originator is not None and subject_eui(certificate) != _eui(originator):
+    if originator is not None and subject_eui(certificate) != eui64_bytes(originator):
         raise SignatureRefused(source, SignatureFailure.NOT_THE_ORIGINATOR, f"originator {originator}")
     references = signatures[0].findall("ds:SignedInfo/ds:Reference", _DS)
     if len(references) != 1 or references[0].get("URI") != "":
@@ -178,12 +179,6 @@ def _parse(xml: bytes, source: str, max_bytes: int) -> etree._Element:
     except etree.XMLSyntaxError as err:
         raise DuisError(f"{source}: malformed XML ({err})") from None
 
-
-def _eui(eui: str) -> bytes:
-    try:
-        return bytes.fromhex(eui.replace("-", ""))
-    except ValueError:
-        raise DuisError(f"{eui!r} is not an EUI-64") from None
 
 
 def _drop_ignorable_whitespace(root: etree._Element) -> None:
