@@ -76,7 +76,7 @@ def build_served_world(ruleset: RuleSet | str | None = None, scenario_path: str 
 
 def _add_rtds_devices(world: World) -> None:
     dsp = world.dsp
-    for device_type in set(RTDS_DEVICES.values()):
+    for device_type in dict.fromkeys(RTDS_DEVICES.values()):  # in order: a set's order varies by process
         model = DeviceModel.default_for(device_type)
         versions = (GPF_FIRMWARE,) if device_type is DeviceType.GPF else (OLD_FIRMWARE, NEW_FIRMWARE)
         for version in versions:
