@@ -14,7 +14,7 @@ fixed fields cannot be changed (AttributeError): a fleet that needs another is b
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -138,6 +138,21 @@ class FleetRecords:
             entries.extend(self.overflow[i])
         return entries
 
+    def status_before(self, i: int, status: DeviceStatus) -> DeviceStatus | None:
+        """`SmiRecord.status_before` read from the arrays, newest first, without building the history."""
+        n = self.changes[i]
+        if n > TAIL:
+            return _before(self.history(i), status)
+        prefix = self.profiles[self.profile[i]].prefix
+        tail, base, code = self.tail_status, i * TAIL, _CODE[status]
+        for k in range(n - 1, -1, -1):
+            if tail[base + k] == code:
+                if k:
+                    return _STATUSES[tail[base + k - 1]]
+                if prefix:  # else the first entry of the history, which has none before it
+                    return prefix[-1][0]
+        return _before(prefix, status)
+
     def set_status(self, i: int, status: DeviceStatus, now: float) -> None:
         code = _CODE[status]
         self.status[i] = code
@@ -230,11 +245,15 @@ class FleetRecord(SmiRecord):
         self._store.set_status(self._i, status, now)
 
     def status_before(self, status: DeviceStatus) -> DeviceStatus | None:
-        history = self._store.history(self._i)
-        for i in range(len(history) - 1, 0, -1):
-            if history[i][0] is status:
-                return history[i - 1][0]
-        return None
+        return self._store.status_before(self._i, status)
+
+
+def _before(history: Sequence[tuple[DeviceStatus, float]], status: DeviceStatus) -> DeviceStatus | None:
+    """The status held immediately before the latest entry into `status` (SmiRecord.status_before)."""
+    for i in range(len(history) - 1, 0, -1):
+        if history[i][0] is status:
+            return history[i - 1][0]
+    return None
 
 
 def _gpf(record: FleetRecord) -> str:

@@ -8,8 +8,9 @@ processes: a step is a response (or the supplier's own deadline) arriving.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from dsp import (
     ActivationOutcome,
@@ -37,6 +38,13 @@ UPDATED_TYPES = definition("11.3").targets
 UPDATE, READ, REFIRMWARE = 0, 1, 2  # a lane's jobs: R-SU-1 (+ R-SU-2 retries), R-SU-3, R-SU-4
 _DONE_OUTCOMES = (ActivationOutcome.SUCCESS, ActivationOutcome.NO_IMAGE_HELD)
 _I0, _I99 = ResponseCode.I0, ResponseCode.I99
+
+
+@runtime_checkable
+class TypedIds(Protocol):
+    """A campaign that knows its devices' types run by run (harness.study.fleet_layout.FleetIds)."""
+
+    def typed_runs(self) -> Iterator[tuple[DeviceType, Iterator[str]]]: ...
 
 
 @dataclass
@@ -109,10 +117,9 @@ class Supplier:
             kind = READ if self.rounds_done <= self.policy.sweeps else REFIRMWARE
         world, page = self.world, self.policy.inventory_page
         by_user: dict = {}  # the IS reads its electricity devices, the GS its gas devices (E4)
-        record_of, supplier_for = self._records.get, self.fleet.supplier
-        for device_id in self.fleet.campaign:
-            user = supplier_for[record_of(device_id).device_type]
-            by_user.setdefault(user, []).append(device_id)
+        supplier_for = self.fleet.supplier
+        for device_type, devices in self._typed_campaign():
+            by_user.setdefault(supplier_for[device_type], []).extend(devices)
         for user, devices in by_user.items():
             for i in range(0, len(devices), page):
                 chunk = tuple(devices[i : i + page])
@@ -124,6 +131,15 @@ class Supplier:
                         if row.status is DeviceStatus.SUSPENDED:
                             self.jobs.append((kind, row.device_id))
         self._dispatch()
+
+    def _typed_campaign(self) -> Iterator[tuple[DeviceType, Iterable[str]]]:
+        """The campaign's devices in order, with their types: by runs of one type when the campaign knows
+        them (a study's fleet: harness.study.fleet_layout.FleetIds), else each from its SMI record."""
+        campaign = self.fleet.campaign
+        if isinstance(campaign, TypedIds):
+            return campaign.typed_runs()
+        record_of = self._records.get
+        return ((record_of(device_id).device_type, (device_id,)) for device_id in campaign)
 
     def _round_finished(self) -> None:
         self.rounds_done += 1

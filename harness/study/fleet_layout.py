@@ -16,17 +16,39 @@ from dsp import DeviceModel, DeviceStatus, DeviceType
 from harness.sim.supplier import UPDATED_TYPES
 
 
+_PAIRS = tuple(f"{b:02X}" for b in range(256))
+_HEADS: dict[int, str] = {}  # "00-DB-xx-xx-xx-xx-" by index >> 16: a few hundred for the whole of GB
+
+
 def device_id(index: int) -> str:
     """The EUI-64 of the fleet's `index`-th device: 00-DB-xx-xx-xx-xx-xx-xx."""
-    h = f"{index:012X}"
-    return f"00-DB-{h[0:2]}-{h[2:4]}-{h[4:6]}-{h[6:8]}-{h[8:10]}-{h[10:12]}"
+    high = index >> 16
+    head = _HEADS.get(high)
+    if head is None:
+        h = f"{high:08X}"
+        head = f"00-DB-{h[0:2]}-{h[2:4]}-{h[4:6]}-{h[6:8]}-"
+        if len(_HEADS) < 4096:
+            _HEADS[high] = head
+    return head + _PAIRS[(index >> 8) & 255] + "-" + _PAIRS[index & 255]
 
 
 _HEX = frozenset("0123456789ABCDEF")
+_PARSED: dict[str, int] = {}  # the IDs parsed lately: a device's ID is read by the SMI's, the world's and
+_PARSED_MAX = 1 << 17  # the supplier's look-ups in turn while its work is in flight: parsed once for all
 
 
 def device_index(ident: str) -> int:
     """The global index `device_id` names, or -1 when `ident` is not such an ID (exactly its form)."""
+    index = _PARSED.get(ident)
+    if index is None:
+        index = _parse(ident)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[ident] = index
+    return index
+
+
+def _parse(ident: str) -> int:
     if len(ident) != 23 or not ident.startswith("00-DB-") or ident[5::3] != "------":
         return -1
     digits = ident[6:].replace("-", "")
@@ -134,15 +156,23 @@ class FleetLayout:
 
 class FleetIds(Sequence[str]):
     """Device IDs named by runs of global indices (start, step, count), in order, made when read: the
-    supplier's campaign list of a GB-size shard without a string per device held. `in` is by index."""
+    supplier's campaign list of a GB-size shard without a string per device held. `in` is by index.
+    Each run is of one device type (a fleet group's), so the supplier needs no SMI record to know it."""
 
     def __init__(self) -> None:
         self.runs: list[tuple[int, int, int]] = []
+        self._types: list[DeviceType] = []
         self._len = 0
 
-    def add(self, start: int, step: int, count: int) -> None:
+    def add(self, start: int, step: int, count: int, device_type: DeviceType) -> None:
         self.runs.append((start, step, count))
+        self._types.append(device_type)
         self._len += count
+
+    def typed_runs(self) -> Iterator[tuple[DeviceType, Iterator[str]]]:
+        """The IDs run by run, in order, each run with its devices' type."""
+        for device_type, (start, step, count) in zip(self._types, self.runs):
+            yield device_type, map(device_id, range(start, start + step * count, step))
 
     def __len__(self) -> int:
         return self._len
@@ -160,9 +190,13 @@ class FleetIds(Sequence[str]):
 
     def __iter__(self) -> Iterator[str]:
         for start, step, count in self.runs:
-            for index in range(start, start + step * count, step):
-                yield device_id(index)
+            yield from map(device_id, range(start, start + step * count, step))
 
     def __contains__(self, ident: object) -> bool:
         index = device_index(ident) if isinstance(ident, str) else -1
-        return index >= 0 and any(start <= index < start + step * count and (index - start) % step == 0 for start, step, count in self.runs)
+        if index < 0:
+            return False
+        for start, step, count in self.runs:
+            if start <= index < start + step * count and (index - start) % step == 0:
+                return True
+        return False

@@ -120,9 +120,9 @@ def build(
         records.extend(hi - lo, profiles)
         devices.extend(hi - lo, kinds)
         if group.updated:
-            campaign.add(group.start + lo * group.step, group.step, hi - lo)
+            campaign.add(group.start + lo * group.step, group.step, hi - lo, device_type)
             if smets == 1:
-                smets1.add(group.start + lo * group.step, group.step, hi - lo)
+                smets1.add(group.start + lo * group.step, group.step, hi - lo, device_type)
     assert len(records) == len(devices) == stop - first, "a shard's devices are its span's"
     dsp.inventory.attach_fleet(records)
     world.add_fleet(devices)
