@@ -9,17 +9,25 @@ from harness.sim.fleet import FleetDevices
 _SUSPENDED = DeviceStatus.SUSPENDED
 
 
-def fleet_tally(records: FleetRecords, devices: FleetDevices) -> tuple[int, int, int, list[float]]:
-    """(suspended, ever suspended, misaligned, times to restore in hours, unsorted) of the fleet: as
-    `tally` counts a record (its first suspension, and the change after it if any)."""
+def fleet_tally(records: FleetRecords, devices: FleetDevices, supplier: int | None = None
+                ) -> tuple[int, int, int, int, list[float]]:
+    """(devices, suspended, ever suspended, misaligned, times to restore in hours, unsorted) of the fleet,
+    or of the devices whose responsible supplier has the code `supplier`: as `record_tally` counts a
+    record (its first suspension, and the change after it if any)."""
     suspended_code = list(DeviceStatus).index(_SUSPENDED)
     status, changes, profile = records.status, records.changes, records.profile
     tail_status, tail_time = records.tail_status, records.tail_time
     simple = [_SUSPENDED not in [s for s, _ in p.prefix] for p in records.profiles]
-    suspended = status.count(suspended_code)
+    if supplier is None:
+        mine: range | list[int] = range(len(status))
+        suspended = status.count(suspended_code)
+    else:
+        owner = records.supplier
+        mine = [i for i in range(len(owner)) if owner[i] == supplier]
+        suspended = sum(1 for i in mine if status[i] == suspended_code)
     ever = 0
     times: list[float] = []
-    for i in range(len(status)):
+    for i in mine:
         n = changes[i]
         if simple[profile[i]]:
             if not n:
@@ -41,5 +49,5 @@ def fleet_tally(records: FleetRecords, devices: FleetDevices) -> tuple[int, int,
     # the SMI's firmware against what the device runs: each table's codes as the other's
     running_code = [devices.code_of(s) for s in records.strings]
     firmware, running = records.firmware, devices.running
-    misaligned = sum(1 for i in range(len(firmware)) if running_code[firmware[i]] != running[i])
-    return suspended, ever, misaligned, times
+    misaligned = sum(1 for i in mine if running_code[firmware[i]] != running[i])
+    return len(mine), suspended, ever, misaligned, times

@@ -103,19 +103,33 @@ TALLY = ("devices", "suspended", "ever_suspended", "misaligned", "service_reques
 def tally(world, wasted_updates: int) -> tuple[dict[str, int], list[float]]:
     """A finished world's additive counts (TALLY) and its restored devices' times to restore in hours,
     sorted."""
-    inventory, devices = world.dsp.inventory, world.devices
-    if inventory.fleet is not None and devices.fleet is not None:  # a fleet held as arrays, read as such
-        counts, restore_times = record_tally(inventory.own_records(), devices)
-        suspended, ever, misaligned, times = fleet_tally(inventory.fleet, devices.fleet)
-        counts["devices"] += len(inventory.fleet)
+    counts, restore_times = smi_tally(world.dsp.inventory, world.devices)
+    counts["service_requests"] = world.service_requests
+    counts["wasted_updates"] = wasted_updates
+    return counts, restore_times
+
+
+def smi_tally(inventory: Any, devices: Any, supplier: str | None = None) -> tuple[dict[str, int], list[float]]:
+    """The SMI's part of a tally (`record_tally`) over the whole inventory, or the devices `supplier` is
+    responsible for; a fleet held as arrays is read as such (harness/study/fleet_tally.py), record by
+    record would make a record per device."""
+    fleet, fleet_devices = inventory.fleet, devices.fleet
+    if fleet is None or fleet_devices is None:
+        records: Iterable[Any] = inventory
+        fleet = None
+    else:
+        records = inventory.own_records()
+    if supplier is not None:
+        records = (r for r in records if r.supplier == supplier)
+    counts, restore_times = record_tally(records, devices)
+    if fleet is not None and (supplier is None or supplier in fleet.users):
+        code = None if supplier is None else fleet.users.index(supplier)
+        n, suspended, ever, misaligned, times = fleet_tally(fleet, fleet_devices, code)
+        counts["devices"] += n
         counts["suspended"] += suspended
         counts["ever_suspended"] += ever
         counts["misaligned"] += misaligned
         restore_times = sorted(restore_times + times)
-    else:
-        counts, restore_times = record_tally(inventory, devices)
-    counts["service_requests"] = world.service_requests
-    counts["wasted_updates"] = wasted_updates
     return counts, restore_times
 
 

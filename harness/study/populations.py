@@ -21,11 +21,12 @@ from itertools import accumulate
 from typing import Any
 
 from dsp import DeviceType, ServiceUser, UserRole
+from dsp.fleet_records import FleetRecords
 from dsp.identities import RTDS_SUPPLIER
 from harness.sim.supplier import Fleet, Supplier
 from harness.sim.world import World
 from harness.study.fleet_layout import FleetLayout, device_id
-from harness.study.metrics import record_tally
+from harness.study.metrics import smi_tally
 
 _STEP = 0.6180339887498949  # 1 / golden ratio: the most even sequence of points frac(u / phi)
 
@@ -61,22 +62,38 @@ def split_fleet(world: World, fleet: Fleet, data: dict[str, Any], span: tuple[in
     layout = FleetLayout.of(data["fleet"])
     first, stop = span if span is not None else (0, layout.size)
     campaigns: list[list[str]] = [[] for _ in tables]
-    find = world.dsp.inventory.find
+    assign = _assigner(world)
     for group in layout.groups:
         lo, hi = group.units_in(first, stop)
         for unit in range(lo, hi):
             who = owner(unit, bounds)
             index = group.start + unit * group.step
-            ident = device_id(index)
             if who:
                 for i in range(index, index + group.step):  # a GSME's GPF has its supplier
-                    find(device_id(i)).supplier = ids[who]  # type: ignore[union-attr]  # built just now
+                    assign(i, ids[who])
             if group.updated:
-                campaigns[who].append(ident)
+                campaigns[who].append(device_id(index))
     return [
         Fleet({t: ServiceUser(ids[i], t.supplier_role) for t in DeviceType}, campaigns[i], fleet.smets, fleet.models, fleet.removed)
         for i in range(len(tables))
     ]
+
+
+def _assigner(world: World) -> Callable[[int, str], None]:
+    """How to make a supplier responsible for the device of a global index: in the fleet's arrays when the
+    world holds its fleet so (no record made per device), else on the device's record."""
+    records = world.dsp.inventory.fleet
+    if isinstance(records, FleetRecords):
+        codes, first, code_of = records.supplier, records.first, records.user_code
+
+        def in_arrays(index: int, user_id: str) -> None:
+            codes[index - first] = code_of(user_id)
+        return in_arrays
+    find = world.dsp.inventory.find
+
+    def on_record(index: int, user_id: str) -> None:
+        find(device_id(index)).supplier = user_id  # type: ignore[union-attr]  # built just now
+    return on_record
 
 
 def suppliers_summary(data: dict[str, Any], runs: list[dict[str, Any]], summarise: Any) -> dict[str, Any]:
@@ -101,13 +118,9 @@ def supplier_tallies(
 ) -> list[dict[str, Any]]:
     """Each supplier's additive counts and sorted times to restore, over the devices it supplies; `add_to`
     adds its prepayment meters' counts and its cost (harness/study/consumers.py)."""
-    ids = {supplier_id(i): i for i in range(len(suppliers))}
-    records: list[list[Any]] = [[] for _ in suppliers]
-    for record in world.dsp.inventory:
-        records[ids[record.supplier]].append(record)
     out = []
     for i, (supplier, table) in enumerate(zip(suppliers, populations(data))):
-        counts, times = record_tally(records[i], world.devices)
+        counts, times = smi_tally(world.dsp.inventory, world.devices, supplier_id(i))
         counts.update(service_requests=supplier.requests, wasted_updates=supplier.wasted_updates)
         if add_to is not None:
             add_to(counts, [supplier], supplier_id(i))

@@ -83,6 +83,26 @@ def test_who_supplies_a_device_does_not_depend_on_the_shard_count(tmp_path):
         assert all(expected[r.device_id] == r.supplier for r in world.dsp.inventory)
 
 
+def test_each_suppliers_tally_read_from_the_arrays_is_its_records_tally(tmp_path, monkeypatch):
+    """A supplier's counts and times to restore come from the fleet's arrays (no record per device): they
+    are what a tally of its devices' records, one by one, gives."""
+    from harness.study import populations as module
+    from harness.study.metrics import record_tally, smi_tally
+
+    seen = []
+
+    def checked(inventory, devices, supplier):
+        mine = [r for r in inventory if r.supplier == supplier]
+        expected = record_tally(mine, devices)
+        assert inventory.fleet is not None and smi_tally(inventory, devices, supplier) == expected
+        seen.append(expected)
+        return expected
+
+    monkeypatch.setattr(module, "smi_tally", checked)
+    run_replication(scenario.load(mixed(tmp_path, type="GSME", count=400)).data, 0)
+    assert len(seen) == 3 and all(counts["devices"] and counts["ever_suspended"] and times for counts, times in seen)
+
+
 def test_the_golden_ratio_spreads_every_supplier_through_a_group():
     bounds = [0.5, 0.8, 1.0]
     first_hundred = [owner(u, bounds) for u in range(100)]
