@@ -102,13 +102,14 @@ class Device:
 
     def _activate(self, image: FirmwareImage | None, fails: bool) -> ActivationOutcome:
         """R-DEV-1..3: activate the held image if its hash matches."""
-        if self.held is None:
+        held = self.held  # read once: a fleet device's is read from its arrays (harness.sim.fleet)
+        if held is None:
             return ActivationOutcome.NO_IMAGE_HELD  # R-DEV-3: a retry after success lands here
-        if image is None or image.hash != self.held.hash:
+        if image is None or image.hash != held.hash:
             return ActivationOutcome.HASH_MISMATCH
         if fails:
             return ActivationOutcome.ACTIVATION_FAILURE
-        self.running = self.held.version  # type: ignore[assignment]
+        self.running = held.version  # type: ignore[assignment]
         self.held = None
         return ActivationOutcome.SUCCESS
 

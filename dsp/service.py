@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from dsp import alerts
 from dsp.authorisation import authorise
-from dsp.catalogue import LOCAL_DELIVERY_VARIANTS, LOCAL_ONLY_VARIANTS, ServiceRequestDefinition, definition
+from dsp.catalogue import CATALOGUE, LOCAL_DELIVERY_VARIANTS, LOCAL_ONLY_VARIANTS, ServiceRequestDefinition, definition
 from dsp.cpl import CentralProductsList
 from dsp.errors import DomainError
 from dsp.firmware_processing import Feed, activation_alert_feed, activation_feed, read_firmware_feed
@@ -81,7 +81,9 @@ class DataServiceProvider:
         CV 4 here stands for the transform and its Signed Pre-Command at once (the simulator's supplier
         signs at once, R-E5-7); CV 5 is the Signed Pre-Command alone: both go to the device.
         """
-        row = self._checked(request)
+        row = CATALOGUE.get(request.srv)  # the hot path: a known SRV and a valid variant, checked in line
+        if row is None or request.command_variant not in row.command_variants:
+            row = self._checked(request)
         failure = authorise(request, row, self.inventory, self.users, self.ruleset, self.settings)
         if failure is not None:
             return Outcome(responses=(ServiceResponse(request, failure, now),))  # R-E5-6: never reaches the device
@@ -93,7 +95,11 @@ class DataServiceProvider:
             commands = (DeviceCommand(request, request.target, self._image_to_activate(request)),)
         elif srv == "11.1":
             image = FirmwareImage(request.firmware_version, request.firmware_hash or b"")
-            commands = tuple([DeviceCommand(request, device_id, image) for device_id in request.device_list])
+            devices = request.device_list
+            if len(devices) == 1:  # the simulator's supplier: one device per 11.1
+                commands = (DeviceCommand(request, devices[0], image),)
+            else:
+                commands = tuple([DeviceCommand(request, device_id, image) for device_id in devices])
         elif srv == "8.2":
             return Outcome(responses=(ServiceResponse(request, _I0, now, self._read_inventory(request)),))
         elif srv == "12.1":

@@ -33,7 +33,7 @@ class DevicePath(UserPath):
         device_id = command.device_id
         device = self._index.get(device_id)
         if device is None:  # one of the fleet's (harness.sim.fleet): its view knows its index
-            device = (self.devices.live.get(device_id) or self.devices[device_id])._i  # type: ignore[attr-defined]
+            device = (self.devices.find(device_id) or self.devices[device_id])._i  # type: ignore[attr-defined]
         numbers = self._numbers
         number = numbers[device]
         numbers[device] = number + 1
@@ -158,7 +158,7 @@ class DevicePath(UserPath):
     def _refresh_gpf(self, gsme_id: str, version: str) -> None:
         """R-DEV-5: the GSME reports its new version to its GPF, whose copy catches up after the lag."""
         record = self.dsp.inventory.find(gsme_id)
-        gpf = self.devices.get(record.gpf) if record is not None and record.gpf else None
+        gpf = self.devices.find(record.gpf) if record is not None and record.gpf else None
         if not isinstance(gpf, GasProxyFunction):
             return
         if self.gpf_refresh_lag <= 0:

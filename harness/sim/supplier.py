@@ -239,7 +239,9 @@ class _Lane:
 
     def _send(self, request: ServiceRequest) -> bool:
         supplier = self.supplier
-        supplier._counted(request.srv)
+        supplier.requests += 1  # Supplier._counted, in line
+        if supplier.traffic is not None:
+            supplier.traffic.count(request.srv, supplier.world.env.now)
         exchange = supplier.world.submit(request, self.heard, supplier.policy.retry_timeout)
         if exchange.code is _I99:
             self.waiting = exchange

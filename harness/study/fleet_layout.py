@@ -17,7 +17,9 @@ from harness.sim.supplier import UPDATED_TYPES
 
 
 _PAIRS = tuple(f"{b:02X}" for b in range(256))
+_PAIR_VALUE = {pair: b for b, pair in enumerate(_PAIRS)}
 _HEADS: dict[int, str] = {}  # "00-DB-xx-xx-xx-xx-" by index >> 16: a few hundred for the whole of GB
+_HEAD_VALUE: dict[str, int] = {}  # and back
 
 
 def device_id(index: int) -> str:
@@ -29,6 +31,7 @@ def device_id(index: int) -> str:
         head = f"00-DB-{h[0:2]}-{h[2:4]}-{h[4:6]}-{h[6:8]}-"
         if len(_HEADS) < 4096:
             _HEADS[high] = head
+            _HEAD_VALUE[head] = high
     return head + _PAIRS[(index >> 8) & 255] + "-" + _PAIRS[index & 255]
 
 
@@ -49,6 +52,12 @@ def device_index(ident: str) -> int:
 
 
 def _parse(ident: str) -> int:
+    # the common case: a head device_id made, then two exact pairs (so exactly device_id's form)
+    high = _HEAD_VALUE.get(ident[:18])
+    if high is not None and len(ident) == 23 and ident[20] == "-":
+        a, b = _PAIR_VALUE.get(ident[18:20]), _PAIR_VALUE.get(ident[21:])
+        if a is not None and b is not None:
+            return (high << 16) | (a << 8) | b
     if len(ident) != 23 or not ident.startswith("00-DB-") or ident[5::3] != "------":
         return -1
     digits = ident[6:].replace("-", "")
