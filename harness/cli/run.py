@@ -37,7 +37,7 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from harness.study import capacity, runner as replicate, scenario
+    from harness.study import capacity, output, runner as replicate, scenario
 
     overrides = dict(scenario.parse_assignment(a) for a in args.set)
     sweep = dict(scenario.parse_sweep(s) for s in args.sweep)
@@ -68,7 +68,8 @@ def main(args: argparse.Namespace) -> int:
             )
         except (KeyboardInterrupt, ClusterLost) as error:
             progress.stop()
-            done = int(progress.tasks[0].completed)
+            replications_kept, tasks_kept = output.kept(out, study)  # what resuming finds
+            done = replications_kept if shards is None else tasks_kept
             unit = "replications" if shards is None else "shard tasks"
             what = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
             code = 130 if isinstance(error, KeyboardInterrupt) else 1

@@ -25,12 +25,9 @@ def output_folder(out_dir: str | Path) -> Path:
     something that is not a study's output: the current folder or one above it, a file, or a folder
     holding anything but exactly a previous study's output (harness/study/publish.py). A symbolic link
     is followed: the folder it points to is the output (the link keeps pointing at it)."""
-    out = Path(os.path.abspath(out_dir))  # ".." and "." resolved lexically
-    if os.path.islink(out):
-        target = Path(os.path.realpath(out))
-        if not target.is_dir():
-            raise OutputFolderError(f"--out {out_dir}: is a symbolic link to {target}, which is not a folder")
-        out = target
+    out = resolved(out_dir)
+    if os.path.islink(os.path.abspath(out_dir)) and not out.is_dir():
+        raise OutputFolderError(f"--out {out_dir}: is a symbolic link to {out}, which is not a folder")
     if out == Path(out.anchor) or Path.cwd() == out or out in Path.cwd().parents:
         raise OutputFolderError(f"--out {out_dir}: the output folder would replace the current folder or one above it")
     if out.exists() and not out.is_dir():
@@ -43,6 +40,12 @@ def output_folder(out_dir: str | Path) -> Path:
     recover(out)
     check_replaceable(out, out_dir)
     return out
+
+
+def resolved(out_dir: str | Path) -> Path:
+    """The folder --out names: absolute, ".." and "." resolved lexically, a symbolic link followed."""
+    out = Path(os.path.abspath(out_dir))
+    return Path(os.path.realpath(out)) if os.path.islink(out) else out
 
 
 def check_replaceable(out: Path, shown: str | Path) -> None:
@@ -60,34 +63,53 @@ def resume(staging: Path, study: Study) -> tuple[dict[tuple[int, int], dict], di
     interrupted run (else a fresh staging folder)."""
     marker = staging / "study.json"
     if staging.exists():
-        try:
-            same = json.loads(marker.read_text())["key"] == study.key
-            lines = (staging / "results.jsonl").read_text(encoding="utf-8").splitlines() if same else []
-        except (OSError, ValueError, KeyError, TypeError):
-            same = False
-        if not same and marker_missing(staging):
+        found = finished(staging, study)
+        if found is None and marker_missing(staging):
             raise OutputFolderError(f"{staging}: is in the way of the study's staging folder and is not one: move it")
-        if same:
-            results: dict[tuple[int, int], dict] = {}
-            parts: dict[tuple[int, int], dict[int, dict]] = {}
-            for line in lines:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue  # a line cut short by the interruption
-                key = (entry["point"], entry["replication"])
-                if "shard" not in entry:
-                    results[key] = entry["result"]
-                elif _times_intact(staging, entry):
-                    parts.setdefault(key, {})[entry["shard"]] = entry["result"]
+        if found is not None:
             (staging / "shards").mkdir(exist_ok=True)
-            return results, {k: v for k, v in parts.items() if k not in results}
+            return found
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     marker.write_text(json.dumps({"key": study.key, "scenario": study.scenario.path}))  # first: the folder is ours
     (staging / "shards").mkdir()
     (staging / "results.jsonl").touch()
     return {}, {}
+
+
+def finished(staging: Path, study: Study) -> tuple[dict[tuple[int, int], dict], dict[tuple[int, int], dict[int, dict]]] | None:
+    """What `staging` holds of this study: its finished replications, and the finished shards of the
+    unfinished ones (None: it is not this study's staging folder, or there is none)."""
+    try:
+        if json.loads((staging / "study.json").read_text())["key"] != study.key:
+            return None
+        lines = (staging / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    results: dict[tuple[int, int], dict] = {}
+    parts: dict[tuple[int, int], dict[int, dict]] = {}
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by the interruption
+        key = (entry["point"], entry["replication"])
+        if "shard" not in entry:
+            results[key] = entry["result"]
+        elif _times_intact(staging, entry):
+            parts.setdefault(key, {})[entry["shard"]] = entry["result"]
+    return results, {k: v for k, v in parts.items() if k not in results}
+
+
+def kept(out_dir: str | Path, study: Study) -> tuple[int, int]:
+    """(replications, shard tasks) an interrupted study left in the staging folder of --out `out_dir`, as
+    the same command will find them to resume: read from the folder, so what it says is what is there."""
+    out = resolved(out_dir)
+    found = finished(out.with_name(out.name + ".partial"), study)
+    if found is None:
+        return 0, 0
+    results, parts = found
+    return len(results), sum(study.datas[p]["shards"] for p, _ in results) + sum(len(v) for v in parts.values())
 
 
 def marker_missing(staging: Path) -> bool:
