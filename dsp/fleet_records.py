@@ -169,6 +169,24 @@ class FleetRecords:
         if n == 255:
             raise ValueError(f"device {self.naming.name(self.first + i)}: more than 255 status changes")
 
+    def replace_history(self, i: int, history: list[tuple[DeviceStatus, float]]) -> None:
+        """Device `i`'s whole history (a saved state put back): its profile's prefix, then the changes."""
+        prefix = self.profiles[self.profile[i]].prefix
+        changes = history[len(prefix):]
+        if tuple(history[:len(prefix)]) != prefix:
+            raise ValueError(f"device {self.naming.name(self.first + i)}: a history that does not start as its "
+                             f"fleet's does ({prefix})")
+        if len(changes) > 255:
+            raise ValueError(f"device {self.naming.name(self.first + i)}: more than 255 status changes")
+        base = i * TAIL
+        for k, (status, since) in enumerate(changes[:TAIL]):
+            self.tail_status[base + k] = _CODE[status]
+            self.tail_time[base + k] = since
+        self.overflow.pop(i, None)
+        if len(changes) > TAIL:
+            self.overflow[i] = list(changes[TAIL:])
+        self.changes[i] = len(changes)
+
     def suspend_where(
         self, device_type: DeviceType, model: DeviceModel, firmware: str, suspendable: frozenset[DeviceStatus], now: float
     ) -> int:
@@ -242,7 +260,7 @@ class FleetRecord(SmiRecord):
 
     @history.setter
     def history(self, value: list[tuple[DeviceStatus, float]]) -> None:
-        raise AttributeError("a fleet record's history changes only through set_status")
+        self._store.replace_history(self._i, value)
 
     def set_status(self, status: DeviceStatus, now: float) -> None:
         self._store.set_status(self._i, status, now)

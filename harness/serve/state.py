@@ -12,6 +12,7 @@ may lose the last few. The database is locked for one `serve` at a time.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -226,15 +227,23 @@ class StoredTransforms:
 
 
 def identity_of(ruleset: str, scenario: str | None) -> dict[str, Any]:
-    """What a state is made for: the rule set and the scenario file (by its absolute path)."""
-    return {"ruleset": ruleset, "scenario": None if scenario is None else os.path.abspath(scenario)}
+    """What a state is made for: the rule set and the scenario file (by its absolute path and its content's
+    SHA-256: a scenario's fleet is saved as its changes from the fleet the file builds)."""
+    if scenario is None:
+        return {"ruleset": ruleset, "scenario": None}
+    try:
+        digest = hashlib.sha256(Path(scenario).read_bytes()).hexdigest()
+    except OSError as unreadable:
+        raise StateError(f"--scenario {scenario}: cannot be read ({unreadable.strerror})") from None
+    return {"ruleset": ruleset, "scenario": os.path.abspath(scenario), "scenario_sha256": digest}
 
 
 def _describe(identity: Any) -> str:
     if not isinstance(identity, dict):
         return repr(identity)
-    scenario = identity.get("scenario")
-    return f"--rules {identity.get('ruleset')}" + (f" --scenario {scenario}" if scenario else " (no scenario)")
+    scenario, digest = identity.get("scenario"), identity.get("scenario_sha256")
+    held = f" --scenario {scenario}" + (f" (SHA-256 {digest[:12]}...)" if isinstance(digest, str) else "")
+    return f"--rules {identity.get('ruleset')}" + (held if scenario else " (no scenario)")
 
 
 def wall_clock() -> float:

@@ -201,6 +201,10 @@ class Devices(Mapping[str, Device]):
             raise DomainError("a fleet joins a world before any other device")
         self.fleet = fleet
 
+    def own(self) -> list[Device]:
+        """The devices added one by one, in the order added."""
+        return list(self._own.values())
+
     def find(self, device_id: str) -> Device | None:
         device = self.live.get(device_id)
         if device is None and self.fleet is not None:

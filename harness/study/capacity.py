@@ -3,8 +3,10 @@ memory the worlds it runs at once (and the results it keeps) will need.
 
 A study that cannot fit is refused in one line naming the limit and how to raise it, instead of growing
 until the machine swaps or the kernel kills it. The memory estimate is linear in the devices of the
-largest world: `BYTES_PER_DEVICE` is measured on the GB-scale shape (benchmarks/gb_scale.py: ~800 MB per
-1,000,000 devices) with a margin, and tests/study/test_capacity.py checks that it stays an upper bound.
+largest world: `BYTES_PER_DEVICE` is measured (a fleet held as arrays, 2026-12-01: a 1,000,000-ESME shard
+peaks at 263 MB, ~250 B per device over the interpreter's own; a 200,000-device GSME/GPF fleet, a tenth
+offline, at 100 MB) with a margin of about two for what a study keeps beside the fleet (a multi-supplier
+tally's records, a retry backlog), and tests/cli/test_run_bad_input.py checks that it stays an upper bound.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from harness.study.shards import spans
 from harness.study.study_plan import Study
 
 DEFAULT_MAX_TASKS = 1_000_000  # a task's plan entry and its kept result cost a few KB: ~4 GB at the limit
-BYTES_PER_DEVICE = 1_200  # one world's memory per device (measured ~800-900, with a margin)
+BYTES_PER_DEVICE = 400  # one world's memory per device (measured ~180-250 held as arrays, with a margin)
 BYTES_PER_PROCESS = 150 << 20  # a worker's interpreter, imports and SimPy before the first device
 BYTES_PER_RESULT = 4_096  # a finished replication kept for the summary (measured ~2.8 KB)
 GB = 1 << 30

@@ -66,19 +66,19 @@ def test_a_fleet_that_cannot_fit_in_memory_is_refused_before_it_is_built(tmp_pat
     started = time.monotonic()
     error = one_line_error(capsys, _run(tmp_path, "--max-memory", "16"))
     assert time.monotonic() - started < 5
-    assert "needs about 67.2 GB of memory (a world of 60,000,000 devices" in error
+    assert "needs about 22.5 GB of memory (a world of 60,000,000 devices" in error
     assert "more than the limit of 16.0 GB (--max-memory)" in error
-    assert "shards = 5 or more" in error and "raise the limit with --max-memory GB" in error
+    assert "shards = 2 or more" in error and "raise the limit with --max-memory GB" in error
     _nothing_left(tmp_path)
 
 
 def test_the_memory_estimate_counts_the_worlds_run_at_once(tmp_path, capsys):
     write_scenario(tmp_path, count=2_000_000, replications=4)
     path = ["run", str(tmp_path / "t.toml"), "--out", str(tmp_path / "out"), "--quiet", "--set", "shards=2"]
-    error = one_line_error(capsys, [*path, "--workers", "4", "--max-memory", "3"])
+    error = one_line_error(capsys, [*path, "--workers", "4", "--max-memory", "1.5"])
     assert "(4 worlds of 1,000,000 devices at once" in error and "fewer --workers" in error
     study = plan(scenario.load(tmp_path / "t.toml", {"shards": 2}))
-    assert capacity.check_memory(study, 1, 3 * capacity.GB).worlds == 1  # one worker: one world at a time
+    assert capacity.check_memory(study, 1, int(1.5 * capacity.GB)).worlds == 1  # one worker: one world at a time
 
 
 @pytest.mark.slow

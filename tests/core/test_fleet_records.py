@@ -67,13 +67,27 @@ def test_more_status_changes_than_the_arrays_hold_go_on_in_order():
     assert record.status_before(DeviceStatus.SUSPENDED) is DeviceStatus.COMMISSIONED
 
 
-def test_the_fixed_fields_cannot_be_changed_and_history_only_through_set_status():
+def test_the_fixed_fields_cannot_be_changed():
     inventory, _ = fleet()
     record = inventory.get("F-0")
     with pytest.raises(AttributeError):
         record.device_type = GSME
     with pytest.raises(AttributeError):
-        record.history = []
+        record.gpf = "F-1"
+
+
+def test_a_whole_history_put_back_reads_as_it_was_saved_beyond_the_arrays_tail_too():
+    """A saved state put back (serve --state): the history after the fleet's own start, in the arrays."""
+    inventory, records = fleet()
+    saved = [(DeviceStatus.COMMISSIONED, 0.0)] + [(s, float(t)) for t, s in
+                                                   enumerate([DeviceStatus.SUSPENDED, DeviceStatus.COMMISSIONED] * 2, 1)]
+    record = inventory.get("F-2")
+    record.history = saved
+    assert records.record(2).history == saved and record.status_before(DeviceStatus.SUSPENDED) is DeviceStatus.COMMISSIONED
+    record.history = saved[:2]  # a shorter one replaces it whole
+    assert records.record(2).history == saved[:2] and 2 not in records.overflow
+    with pytest.raises(ValueError, match="does not start as its fleet's does"):
+        record.history = [(DeviceStatus.SUSPENDED, 0.0)]
 
 
 def test_records_in_use_are_retired_in_bulk_and_nothing_is_lost(monkeypatch):

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -34,7 +33,7 @@ from dsp.identities import RTDS_SUPPLIER as SUPPLIER
 from tests.duis.duis_fixtures import REQUESTS, XSD_DIR, request
 from tests.interop.test_dcc_boxed_tooling import JAR, needs_java
 from tests.serve.duis_requests import with_counter, with_hash, with_target
-from tests.serve.test_serve_process import REPO, free_port
+from tests.serve.process import free_port, serve_process
 
 pytestmark = [needs_java, pytest.mark.slow]
 
@@ -123,34 +122,11 @@ class BoxedClient:
 @contextlib.contextmanager
 def serving(port: int, deliver_to: str, credentials: Credentials, trust: Path) -> Iterator[httpx.Client]:
     """`sm-harness serve` as a real process, as a tester starts it for a DCC Boxed client."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "serve", "--port", str(port), "--schema", str(XSD_DIR),
-         "--deliver-to", deliver_to, "--scenario", str(FLEET), "--trust", str(trust),
-         "--signing-key", credentials.path(DSP_KEY), "--signing-cert", credentials.path(DSP_CERT)],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"sm-harness serve exited {process.returncode}: {process.stderr.read().decode()}")  # type: ignore[union-attr]
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail("sm-harness serve did not come up within 60 s")
-            time.sleep(0.1)
+    with serve_process("--schema", str(XSD_DIR), "--deliver-to", deliver_to, "--scenario", str(FLEET),
+                       "--trust", str(trust), "--signing-key", credentials.path(DSP_KEY),
+                       "--signing-cert", credentials.path(DSP_CERT), port=port) as (base, _):
         with httpx.Client(base_url=base, timeout=30) as client:
             yield client
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()  # type: ignore[union-attr]
 
 
 class Rig:

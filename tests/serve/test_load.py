@@ -9,16 +9,15 @@ import select
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 
 import httpx
 import pytest
 
-from tests.cli.conftest import ROOT
 from tests.duis.duis_fixtures import XSD_DIR, request
-from tests.serve.live import slow_body_head
+from tests.serve.live import port_of, slow_body_head
+from tests.serve.process import serve_process
 
 CLIENTS, SECONDS = 8, 20.0
 XML = {"content-type": "application/xml"}
@@ -28,24 +27,8 @@ WORK = [("serviceD", request("8.2_READ_INVENTORY_REQUEST_DUIS.XML")),
 
 @contextlib.contextmanager
 def serving():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "serve", "--port", str(port), "--schema", str(XSD_DIR)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
-        time.sleep(0.1)
-    try:
-        yield base, port
-    finally:
-        process.terminate()
-        process.wait(10)
+    with serve_process("--schema", str(XSD_DIR), stderr=subprocess.DEVNULL) as (base, _):
+        yield base, port_of(base)
 
 
 def load(base: str) -> dict[str, float]:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 
 from harness.serve.rtds_world import ESME
-from tests.cli.conftest import ROOT
 from tests.duis.duis_fixtures import XSD_DIR, request
+from tests.serve.process import serve_process
 from tests.serve.receiver import Receiver
 
 XML = {"content-type": "application/xml"}
@@ -22,26 +19,8 @@ XML = {"content-type": "application/xml"}
 
 @contextlib.contextmanager
 def serve(state, receiver: Receiver, log):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "serve", "--port", str(port), "--state", str(state),
-         "--deliver-to", receiver.url, "--schema", str(XSD_DIR)], cwd=ROOT, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
-        time.sleep(0.1)
-    try:
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(10)
+    with serve_process("--state", str(state), "--deliver-to", receiver.url, "--schema", str(XSD_DIR), stderr=log) as run:
+        yield run
 
 
 @pytest.mark.slow

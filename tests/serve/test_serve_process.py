@@ -5,30 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import httpx
-import pytest
 
 from dsp.duis.codec import describe
 from dsp.duis.schema import validate
 from harness.serve.rtds_world import ESME, NETWORK_OPERATOR, SUPPLIER
 from tests.duis.duis_fixtures import XSD_DIR, request
-
-REPO = Path(__file__).parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from tests.serve.process import REPO, free_port, serve_process
 
 class Receiver:
     """The Service User's delivery endpoint: keeps every body POSTed to it."""
@@ -60,35 +49,9 @@ class Receiver:
 
 @contextlib.contextmanager
 def serving(ruleset: str, receiver: Receiver):
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "serve", "--rules", ruleset, "--port", str(port),
-         "--deliver-to", receiver.url, "--schema", str(XSD_DIR)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"sm-harness serve exited {process.returncode}: {process.stderr.read().decode()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail("sm-harness serve did not come up within 60 s")
-            time.sleep(0.1)
-        yield httpx.Client(base_url=base, timeout=10)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
+    with serve_process("--rules", ruleset, "--deliver-to", receiver.url, "--schema", str(XSD_DIR)) as (base, _):
+        with httpx.Client(base_url=base, timeout=10) as client:
+            yield client
 
 
 def suspended_esme_running_current_firmware(client: httpx.Client) -> None:
