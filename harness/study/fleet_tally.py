@@ -2,11 +2,26 @@
 arrays themselves: the same counts and times to restore as record by record, without a record per device."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dsp import DeviceStatus
 from dsp.fleet_records import TAIL, FleetRecords
 from harness.sim.fleet import FleetDevices
 
 _SUSPENDED = DeviceStatus.SUSPENDED
+
+
+def first_suspension(history: Sequence[tuple[DeviceStatus, float]], times: list[float]) -> int:
+    """1 when a device's history (more than its start) holds a suspension, its first one's time to restore
+    in hours appended to `times` if the status changed after it; else 0. One home for what "ever
+    suspended" and "time to restore" mean, record by record (metrics.record_tally) or here."""
+    if len(history) > 1:
+        for k, (entry, since) in enumerate(history):
+            if entry is _SUSPENDED:
+                if k + 1 < len(history):
+                    times.append((history[k + 1][1] - since) / 3600.0)
+                return 1
+    return 0
 
 
 def fleet_tally(records: FleetRecords, devices: FleetDevices, supplier: int | None = None
@@ -38,14 +53,7 @@ def fleet_tally(records: FleetRecords, devices: FleetDevices, supplier: int | No
                 if n > 1:
                     times.append((tail_time[base + 1] - tail_time[base]) / 3600.0)
                 continue
-        history = records.history(i)
-        if len(history) > 1:
-            for k, (entry, since) in enumerate(history):
-                if entry is _SUSPENDED:
-                    ever += 1
-                    if k + 1 < len(history):
-                        times.append((history[k + 1][1] - since) / 3600.0)
-                    break
+        ever += first_suspension(records.history(i), times)
     # the SMI's firmware against what the device runs: each table's codes as the other's
     running_code = [devices.code_of(s) for s in records.strings]
     firmware, running = records.firmware, devices.running

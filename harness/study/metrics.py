@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dsp import DeviceStatus
-from harness.study.fleet_tally import fleet_tally
+from harness.study.fleet_tally import first_suspension, fleet_tally
 
 METRICS = (
     "suspended_at_end_fraction",
@@ -142,14 +142,7 @@ def record_tally(records: Iterable[Any], devices: Mapping[str, Any]) -> tuple[di
         n += 1
         if record.status is _SUSPENDED:
             suspended += 1
-        history = record.history
-        if len(history) > 1:
-            for i, (status, since) in enumerate(history):
-                if status is _SUSPENDED:
-                    ever += 1
-                    if i + 1 < len(history):
-                        restore_times.append((history[i + 1][1] - since) / 3600.0)
-                    break
+        ever += first_suspension(record.history, restore_times)
         if record.firmware != devices[record.device_id].running:
             misaligned += 1
     restore_times.sort()
