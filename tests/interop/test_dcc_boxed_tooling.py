@@ -22,6 +22,7 @@ from dsp.duis.trust import TrustStore
 from dsp.duis.xmldsig import SigningIdentity, sign_message, verify_message
 from dsp.identities import RTDS_SUPPLIER
 from tests.duis.duis_fixtures import DUIS, request, vector
+from tests.tools import needs_tool
 
 HERE = Path(__file__).parent
 DRIVER = HERE / "duis-tool.js"
@@ -32,10 +33,10 @@ USER = RTDS_SUPPLIER
 USER_XML_CERT, USER_GBCS_CERT = "xml-sign-90B3D51F30010000-ds.pem", "Z1-supplier-ds.pem"
 DSP_KEY, DSP_CERT = "dsp-xml-sign-90B3D51F30000002-ds.key", "dsp-xml-sign-90B3D51F30000002-ds.pem"
 
-needs_tooling = pytest.mark.skipif(not JAR.is_file(), reason="DCC Boxed tooling not installed: npm ci --prefix tests/interop")
-needs_java = pytest.mark.skipif(
-    not (JAR.is_file() and shutil.which("java") and shutil.which("node")),
-    reason="needs the tooling (npm ci --prefix tests/interop), Node and Java (Debian: default-jre-headless)",
+needs_tooling = needs_tool(None if JAR.is_file() else "DCC Boxed tooling not installed: npm ci --prefix tests/interop")
+needs_java = needs_tool(
+    None if JAR.is_file() and shutil.which("java") and shutil.which("node")
+    else "needs the tooling (npm ci --prefix tests/interop), Node and Java (Debian: default-jre-headless)"
 )
 
 

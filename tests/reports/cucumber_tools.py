@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.tools import needs_tool
 
 INTEROP = Path(__file__).resolve().parents[1] / "interop_cucumber"
 PACKAGES = ("@cucumber/cucumber-json-converter", "@cucumber/messages", "@cucumber/html-formatter", "ajv")
@@ -28,7 +28,7 @@ def missing_reason() -> str | None:
     return None
 
 
-needs_node = pytest.mark.skipif(missing_reason() is not None, reason=str(missing_reason()))
+needs_node = needs_tool(missing_reason())
 
 
 def run_node(script: str, *args: Path | str) -> dict[str, Any]:

@@ -16,14 +16,13 @@ from reports.evidence_html import write_evidence
 from reports.whatif import write_report
 from tests.reports.browser import Chromium, find_chromium
 from tests.reports.conftest import ARTEFACTS
+from tests.tools import needs_tool
 
 CHROMIUM = find_chromium()
 pytestmark = [
     pytest.mark.slow,  # about 8 s: a browser start and four pages
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="headless Chromium not found (/usr/bin/chromium): `apt-get install -y chromium`; CI installs it",
-    ),
+    needs_tool(None if CHROMIUM is not None else
+               "headless Chromium not found (/usr/bin/chromium): `apt-get install -y chromium`; CI installs it"),
 ]
 
 

@@ -29,6 +29,7 @@ from reports.junit_xml import xray_properties
 from tests.reports.browser import Chromium, find_chromium
 from tests.reports.conftest import ARTEFACTS, FIXTURES
 from tests.reports.cucumber_tools import INTEROP, installed_version, needs_node, run_node
+from tests.tools import needs_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_FEATURE = ROOT / "tests" / "golden" / "fixtures" / "golden.feature"
@@ -292,7 +293,7 @@ def test_messages_are_valid_against_the_cucumber_messages_schema(pack):
 
 @needs_node
 @pytest.mark.slow  # a browser start: about 5 s
-@pytest.mark.skipif(find_chromium() is None, reason="headless Chromium not found: `apt-get install -y chromium`")
+@needs_tool(None if find_chromium() is not None else "headless Chromium not found: `apt-get install -y chromium`")
 def test_cucumbers_html_formatter_renders_the_messages_into_its_report(tester):
     html = tester.out / "cucumber.html"
     run_node("render_html.mjs", tester.out / "messages.ndjson", html)
