@@ -99,6 +99,12 @@ class ServeState:
         if found is not None and found != FORMAT:
             raise StateError(f"--state {shown}: written by another version of sm-harness (format {found}, this one reads {FORMAT})")
         made_for = state.meta("identity")
+        if (made_for is not None and made_for != identity and isinstance(made_for, dict)
+                and {**made_for, "scenario_sha256": None} == {**identity, "scenario_sha256": None}):
+            raise StateError(f"--state {shown}: made for --scenario {identity['scenario']} as it was "
+                             f"(SHA-256 {str(made_for.get('scenario_sha256'))[:12]}...), and the file has changed since "
+                             f"(SHA-256 {str(identity.get('scenario_sha256'))[:12]}...): its fleet's saved changes "
+                             "would not fit the fleet it builds now; put the file back, or use another --state file")
         if made_for is not None and made_for != identity:
             raise StateError(f"--state {shown}: made for {_describe(made_for)}, not {_describe(identity)}: "
                              "use the same --rules and --scenario, or another --state file")

@@ -69,7 +69,8 @@ def test_a_state_is_refused_for_the_same_scenario_file_changed(tmp_path: Path) -
     start(tmp_path).state.close()
     scenario = tmp_path / "fleet.toml"
     scenario.write_text(scenario.read_text().replace("count = 3", "count = 4"))
-    with pytest.raises(StateError, match=r"made for --rules mp105 --scenario .*fleet.toml \(SHA-256 [0-9a-f]{12}\.\.\.\)"):
+    with pytest.raises(StateError, match=r"made for --scenario .*fleet.toml as it was \(SHA-256 [0-9a-f]{12}\.\.\.\), "
+                                         r"and the file has changed since \(SHA-256 [0-9a-f]{12}\.\.\.\)"):
         start(tmp_path)
 
 
