@@ -31,14 +31,17 @@ class DevicePath(UserPath):
     def _to_device(self, command: DeviceCommand, exchange: Exchange, now: float) -> None:
         srv = command.request.srv
         device_id = command.device_id
+        target = self.devices.live.get(device_id)  # the devices added one by one are always there
+        if target is None:  # one of the fleet's (harness.sim.fleet): a view of its own for this flight,
+            target = self.devices.view(device_id)  # not kept (it holds no state), that knows its index
         device = self._index.get(device_id)
-        if device is None:  # one of the fleet's (harness.sim.fleet): its view knows its index
-            device = (self.devices.find(device_id) or self.devices[device_id])._i  # type: ignore[attr-defined]
+        if device is None:
+            device = target._i  # type: ignore[attr-defined]
         numbers = self._numbers
         number = numbers[device]
         numbers[device] = number + 1
         route = self._routes.get(srv) or self._route(srv)
-        flight = InFlight(command, exchange, now, device, number, route)
+        flight = InFlight(command, exchange, now, device, number, route, target)
         leg = route[0]
         if (self._forced_loss or leg.loss > 0.0) and self._lost(leg, device, number, purpose.REQUEST_LOSS, device_id, srv, "request"):
             self._lose(flight, "request")
@@ -74,7 +77,7 @@ class DevicePath(UserPath):
                 self._arm_timeout(flight)
             self._watch(flight.exchange, None)
             return
-        device = self.devices.live.get(device_id) or self.devices[device_id]
+        device = flight.target
         request = command.request
         srv = request.srv
         # only an activation happening now draws (or takes the forced) failure: not an 11.1 or 11.2, not a

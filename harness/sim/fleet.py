@@ -219,6 +219,16 @@ class Devices(Mapping[str, Device]):
             self.live[device_id] = device
         return device
 
+    def view(self, device_id: str) -> Device:
+        """A device that is not in use: a fleet device's view made for the caller alone, not kept (KeyError:
+        not in the world). Any number of views of one device agree: they hold no state of their own."""
+        device = self.live.get(device_id)
+        if device is None:
+            device = self._retired.get(device_id) or (self.fleet.lookup(device_id) if self.fleet is not None else None)
+            if device is None:
+                raise KeyError(device_id)
+        return device
+
     def index(self, device_id: str) -> int:
         """The local index of one of the fleet's devices (its view's), or -1."""
         device = self.find(device_id)

@@ -17,7 +17,7 @@ from harness.sim.streams import Streams, latency_drawer, uniform_drawer
 class InFlight(BareEvent):
     """A message in flight: a bare SimPy event carrying the command, its exchange and where it is."""
 
-    __slots__ = ("command", "exchange", "sent", "device", "number", "route", "message", "armed")
+    __slots__ = ("command", "exchange", "sent", "device", "number", "route", "message", "armed", "target")
 
     def __init__(
         self,
@@ -27,8 +27,10 @@ class InFlight(BareEvent):
         device: int,
         number: int,
         route: Route,
+        target: Any = None,
     ):
         self.command = command
+        self.target = target  # the device it goes to (a command's flight), looked up once when sent
         self.route = route  # its SRV's four legs
         self.exchange = exchange
         self.sent = sent
