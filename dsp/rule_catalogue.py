@@ -7,10 +7,11 @@ Report, one of its annexes, or a DUIS artefact) and its marks: `seed` (stated in
 text is silent and the project decided). The traceability matrix, the rule-coverage tests and the reports
 read this catalogue, so the project needs nothing beside itself.
 
-The rulebook it follows is `../shared/domain/RULES.md`; `tests/test_rule_catalogue.py` keeps the two in
-step where that file exists (the same IDs and sections, the same modelling-decision marks). A rule the
-project implements beyond the rulebook (because the Modification Report's legal text, which wins over the
-rulebook, says more) is added here with `in_rulebook=False`, in the section it belongs to, with its source.
+The rulebook it follows is the team's RULES.md (`domain/RULES.md` of the reference folder the tests read,
+never the program); `tests/test_rule_catalogue.py` keeps the two in step where that file exists (the same
+IDs and sections, the same modelling-decision marks). A rule the project implements beyond the rulebook
+(because the Modification Report's legal text, which wins over the rulebook, says more) is added here with
+`in_rulebook=False`, in the section it belongs to, with its source.
 
 Seed = the MP105 Modification Report (`shared/seed/000_dbd8467e7dbf3dfd.txt`): §2 Issue, §3 Solution,
 §7 Assessment of the proposal; Annex A the business requirements (v1.1); Annex B the legal text against
