@@ -40,6 +40,12 @@ _PARSED: dict[str, int] = {}  # the IDs parsed lately: a device's ID is read by 
 _PARSED_MAX = 1 << 17  # the supplier's look-ups in turn while its work is in flight: parsed once for all
 
 
+def forget_parsed() -> None:
+    """Let go of the IDs parsed lately: a finished world's (harness/study/replication.py), so that they
+    do not outlive it in a worker that runs shard after shard."""
+    _PARSED.clear()
+
+
 def device_index(ident: str) -> int:
     """The global index `device_id` names, or -1 when `ident` is not such an ID (exactly its form)."""
     index = _PARSED.get(ident)
