@@ -46,10 +46,9 @@ class ArrayWatch:
         """The indices whose entry differs in any array from the last look, in order; the copies renewed."""
         found: set[int] = set()
         for n, (now, then) in enumerate(zip(self.arrays, self._copies)):
-            if then is None:
-                found.update(range(len(now)))
-            elif now != then:
-                found.update(_differing(now, then))
+            if then is not None and now == then:
+                continue  # a quiet array: its copy stands
+            found.update(range(len(now)) if then is None else _differing(now, then))
             self._copies[n] = array(now.typecode, now)
         return sorted(found)
 
