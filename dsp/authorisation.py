@@ -64,12 +64,9 @@ def authorise(
     if record is not None and record.device_type not in definition.targets:
         return _E11  # R-E11-1: DUIS validation comes before authorisation
     user = request.user
-    if not users.is_valid_pair(user):
-        return _E1
-    if user.role not in definition.roles:
-        return _E2
-    if users.is_suspended(user.user_id):
-        return _E3
+    failure = _user_checks(request, definition, users)
+    if failure is not None:
+        return failure
     # R-E4-1: not for Critical SRs (their Signed Pre-Commands are Critical too), nor the exempt SRVs
     if not definition.critical and (not settings.e4_exempt_srvs or definition.srv not in settings.e4_exempt_srvs):
         if record is None or not inventory.eligible_user(record, user.user_id, user.role):
@@ -84,6 +81,21 @@ def authorise(
         return _E5
     if request.command_variant in LOCAL_DELIVERY_VARIANTS and not local_delivery_allows(request, definition, record, settings):
         return _E17
+    return None
+
+
+def _user_checks(
+    request: ServiceRequest, definition: ServiceRequestDefinition, users: UserRegistry
+) -> ResponseCode | None:
+    """Table 22's checks of the sender, in both orders (R-T22-1, R-T22-2): E1 (the user ID and role are a
+    valid pair), E2 (the role may send the SRV), E3 (the user is not suspended)."""
+    user = request.user
+    if not users.is_valid_pair(user):
+        return _E1
+    if user.role not in definition.roles:
+        return _E2
+    if users.is_suspended(user.user_id):
+        return _E3
     return None
 
 
@@ -103,12 +115,9 @@ def _non_device(
         if record is not None and record.device_type not in targets:
             return _E11  # R-E11-1
     user = request.user
-    if not users.is_valid_pair(user):
-        return _E1
-    if user.role not in definition.roles:
-        return _E2
-    if users.is_suspended(user.user_id):
-        return _E3
+    failure = _user_checks(request, definition, users)
+    if failure is not None:
+        return failure
     if definition.srv not in settings.e4_exempt_srvs:  # R-E4-1 (no Non-Device SR is Critical)
         eligible = inventory.eligible_user
         for record in records:
@@ -135,12 +144,9 @@ def _rulebook_order(
     """R-T22-2: E1, E2, E3, then device by device E19 (absent or of a type the SR cannot target), E4 (every
     SR), E5; then E17. The model's order before it followed the legal text, kept as a labelled option."""
     user = request.user
-    if not users.is_valid_pair(user):
-        return _E1
-    if user.role not in definition.roles:
-        return _E2
-    if users.is_suspended(user.user_id):
-        return _E3
+    failure = _user_checks(request, definition, users)
+    if failure is not None:
+        return failure
     non_device = definition.non_device
     if non_device and request.target != DCC_ACCESS_CONTROL_BROKER:
         return _E19  # R-E19-2
