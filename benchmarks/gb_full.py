@@ -44,7 +44,7 @@ def main() -> None:
     print(json.dumps({"devices": summary["devices"], "workers": args.workers, "wall_seconds": round(wall, 1),
                       "performance": perf, "loadavg_before": load_before, "loadavg_after": os.getloadavg()}))
     print(f"{summary['devices']} devices on {args.workers} workers: {wall / 60:.2f} min end to end (target <= 5), "
-          f"worker peak RSS {perf['peak_rss_mb']} MB (target <= 1500)")
+          f"worker peak RSS {perf['peak_rss_mb']} MB (target <= 1500), slowest shard {perf['slowest_task_seconds']} s")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Seq
         "firmware_updates": sum(s["firmware_updates"] for s in shards),
         "lost_messages": sum(s["lost_messages"] for s in shards),
         "wall_seconds": sum(s["wall_seconds"] for s in shards),
+        "slowest_task_seconds": max(s["wall_seconds"] for s in shards),  # a cluster's wall time: its slowest shard
         "build_seconds": sum(s["build_seconds"] for s in shards),
         "simulate_seconds": sum(s["simulate_seconds"] for s in shards),
         "peak_rss_mb": max(s["peak_rss_mb"] for s in shards),

@@ -122,6 +122,9 @@ def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: flo
         "performance": {
             "wall_seconds": round(elapsed, 3),
             "replication_seconds": round(sum(walls), 3),
+            # the longest single task (a shard, or a whole replication when unsharded): with a worker per task,
+            # about what the study takes on a cluster
+            "slowest_task_seconds": round(max(r.get("slowest_task_seconds", r["wall_seconds"]) for r in results.values()), 3),
             "service_requests": requests,
             "service_requests_per_second": round(requests / simulate) if simulate else None,
             "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results.values()), 1),

@@ -35,7 +35,10 @@ def test_summary_holds_the_issue_shape_and_the_manifest(tmp_path):
     out = tmp_path / "out"
     summary = replicate.run_study(study(tmp_path), out)
     assert {"name", "ruleset", "seed", "replications", "devices", "metrics", "alerts", "responses", "performance"} <= set(summary)
-    assert set(summary["performance"]) >= {"wall_seconds", "service_requests", "service_requests_per_second", "peak_rss_mb"}
+    assert set(summary["performance"]) >= {"wall_seconds", "service_requests", "service_requests_per_second", "peak_rss_mb",
+                                           "slowest_task_seconds"}
+    # unsharded, a task is a whole replication
+    assert summary["performance"]["slowest_task_seconds"] <= summary["performance"]["replication_seconds"]
     assert all(set(m) == {"mean", "ci95"} for m in summary["metrics"].values())
     assert {"N29", "N50", "N51", "N52"} <= set(summary["alerts"]) and "I0" in summary["responses"]
     assert summary["manifest"]["scenario_sha256"] and "R-CPL-2" in summary["modelling_decisions"]

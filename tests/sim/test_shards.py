@@ -87,6 +87,9 @@ def test_three_shards_give_the_same_results_with_one_and_two_workers(tmp_path):
     assert stable(tmp_path / "one") == stable(tmp_path / "two")
     assert (tmp_path / "one" / "replications.csv").read_bytes() == (tmp_path / "two" / "replications.csv").read_bytes()
     assert json.loads((tmp_path / "one" / "summary.json").read_text())["devices"] == 600
+    perf = json.loads((tmp_path / "two" / "summary.json").read_text())["performance"]
+    # a cluster's wall time is about its slowest task: one shard here, less than the 6 shard runs together
+    assert 0 < perf["slowest_task_seconds"] < perf["replication_seconds"]
 
 
 def test_an_interrupted_sharded_study_keeps_its_finished_shards_and_resumes_to_the_same_result(tmp_path):
