@@ -31,9 +31,9 @@ class DevicePath(UserPath):
     def _to_device(self, command: DeviceCommand, exchange: Exchange, now: float) -> None:
         srv = command.request.srv
         device_id = command.device_id
-        target = self.devices.live.get(device_id)  # the devices added one by one are always there
-        if target is None:  # one of the fleet's (harness.sim.fleet): a view of its own for this flight,
-            target = self.devices.view(device_id)  # not kept (it holds no state), that knows its index
+        # the device in use, else (one of the fleet's, harness.sim.fleet) a view of its own for this flight,
+        # not kept (it holds no state), that knows its index
+        target = self.devices.view(device_id)
         device = self._index.get(device_id)
         if device is None:
             device = target._i  # type: ignore[attr-defined]

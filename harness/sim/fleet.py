@@ -220,8 +220,9 @@ class Devices(Mapping[str, Device]):
         return device
 
     def view(self, device_id: str) -> Device:
-        """A device that is not in use: a fleet device's view made for the caller alone, not kept (KeyError:
-        not in the world). Any number of views of one device agree: they hold no state of their own."""
+        """The device in use (every device added one by one is), else a fleet device's view made for the caller
+        alone, not kept (KeyError: not in the world). Any number of views of one device agree: they hold no
+        state of their own."""
         device = self.live.get(device_id)
         if device is None:
             device = self._retired.get(device_id) or (self.fleet.lookup(device_id) if self.fleet is not None else None)
