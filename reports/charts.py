@@ -15,12 +15,14 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")  # no display here, ever
-import matplotlib.ticker  # noqa: E402  (after the backend choice)
+import matplotlib.axis  # noqa: E402  (after the backend choice)
+import matplotlib.ticker  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 # Okabe-Ito colours; markers and dashes differ too, so a greyscale print still tells the series apart.
 COLOURS = ("#000000", "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+DODGE = 0.12  # the x offset between series drawn side by side in one category
 DASHES = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)))
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "++", "ooo")
 # The rule sets always look the same, whatever order a sweep lists them in.
@@ -78,8 +80,11 @@ def line_panels(
                 continue
             xs, ms, los, his = zip(*pts)
             solo = categories is not None
+            if solo and len(series) > 1:  # side by side within a category, so equal values stay visible
+                xs = tuple(x + DODGE * (position - (len(series) - 1) / 2) for x in xs)
             ax.plot(xs, ms, color=COLOURS[k], marker=MARKERS[k], markersize=6, linewidth=1.8,
-                    linestyle="none" if solo else DASHES[k], label=_text(s.label), zorder=3)
+                    linestyle="none" if solo else DASHES[k], label=_text(s.label), zorder=3,
+                    clip_on=False)  # a marker on the axis (a zero) drawn whole
             if solo or len(xs) == 1:
                 ax.errorbar(xs, ms, yerr=[[m - lo for m, lo in zip(ms, los)], [hi - m for m, hi in zip(ms, his)]],
                             fmt="none", ecolor=COLOURS[k], capsize=4, linewidth=1.2, zorder=2)
@@ -95,7 +100,7 @@ def line_panels(
         if categories is not None:
             ax.set_xticks(range(len(categories)), [_text(c) for c in categories], rotation=20, ha="right", fontsize=8)
         if percent:
-            ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+            _percent_axis(ax.yaxis)
     if ylabel:
         axes[0].set_ylabel(ylabel)
     handles, labels = axes[0].get_legend_handles_labels()
@@ -138,8 +143,16 @@ def bar_panel(bars: Sequence[Bar], *, xlabel: str, percent: bool = False, chart_
     ax.grid(True, axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     if percent:
-        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+        _percent_axis(ax.xaxis)
     return to_svg(fig, chart_id, title)
+
+
+def _percent_axis(axis: matplotlib.axis.Axis) -> None:
+    """Percent ticks with as many decimals as the axis's range needs (0.1 %, 0.2 % ... on a narrow one,
+    not 0 %, 0 %, 0 %); an axis whose data are all zero spans 0 - 1 %, so its ticks stay distinct."""
+    if not axis.get_data_interval()[1] > 0:
+        axis.set_view_interval(0.0, 1.0, ignore=True)
+    axis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=None))
 
 
 def histogram(edges: Sequence[float], counts: Sequence[float], *, xlabel: str, chart_id: str, title: str) -> str:

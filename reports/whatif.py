@@ -133,7 +133,8 @@ def results(summary: Any) -> dict[str, Any]:
         "points": [
             {
                 "parameters": p,
-                "series": series_label(p, series_keys),
+                # with nothing to split the points, their series is the rule set they all ran
+                "series": series_label(p, series_keys) or str(s.get("ruleset") or ""),
                 "values": {n: dict(zip(("mean", "lo", "hi"), metric(s, n))) for n in names},
             }
             for p, s in points

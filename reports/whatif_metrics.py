@@ -11,9 +11,9 @@ CORE: dict[str, tuple[str, str]] = {
     "suspended_at_end_fraction": ("Devices left Suspended at the end", "fraction"),
     "restored_fraction": ("Suspended devices restored", "fraction"),
     "firmware_misaligned_at_end_fraction": ("SMI firmware differs from the device's at the end (all devices)", "fraction"),
-    "time_to_restore_hours_p50": ("Time to restore, median", "hours"),
-    "time_to_restore_hours_p95": ("Time to restore, 95th percentile", "hours"),
-    "service_requests_per_device": ("Service requests per device", "count"),
+    "time_to_restore_hours_p50": ("Time to restore, median (of the devices restored by the end)", "hours"),
+    "time_to_restore_hours_p95": ("Time to restore, 95th percentile (of the devices restored by the end)", "hours"),
+    "service_requests_per_device": ("Service requests per device (the suppliers' own: top-ups aside)", "count"),
     "wasted_firmware_updates_per_device": ("Wasted firmware updates per device", "count"),
 }
 OPTIONAL: dict[str, tuple[str, str]] = {

@@ -39,14 +39,18 @@ def suppliers_view(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]], h
         metric, what = visits, "Site visits per 1,000 devices"  # the visits left nothing Suspended: they tell
     percent = kind(metric) == "fraction"
     categories = names + ["all suppliers"]
+
+    def name_of(params: dict[str, Any], summary: Mapping[str, Any]) -> str:  # a point: its values, else its rule set
+        return series_label(params) or str(summary.get("ruleset") or "all")
+
     series = []
     for position, (params, summary) in enumerate(chosen):
         values = [_triple(summary["suppliers"][n], metric) for n in names] + [_triple(summary, metric)]
-        series.append(charts.Series(series_label(params) or "all", list(range(len(categories))),
+        series.append(charts.Series(name_of(params, summary), list(range(len(categories))),
                                     *zip(*values)))
     svg = charts.line_panels([("", series)], "", ylabel=what.lower(), percent=percent, categories=categories,
                              chart_id="suppliers", title=f"{what}, by supplier")
-    columns = ["Supplier"] + [f"{series_label(p) or 'all'} (95% CI)" for p, _ in chosen]
+    columns = ["Supplier"] + [f"{name_of(p, s)} (95% CI)" for p, s in chosen]
     rows = [[name] + [_cell(s["suppliers"][name], metric) for _, s in chosen] for name in names]
     rows.append(["all suppliers"] + [_cell(s, metric) for _, s in chosen])
     have = first[names[0]].get("metrics") or {}
@@ -55,7 +59,7 @@ def suppliers_view(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]], h
     for group in (shown, [m for m in OPTIONAL if m in have]):  # two tables, each narrow enough to print
         if group:
             tables.append({"columns": ["Supplier", "Point"] + [short(m) for m in group],
-                           "rows": [[name, series_label(p) or "all"] + [_cell(s["suppliers"][name], m) for m in group]
+                           "rows": [[name, name_of(p, s)] + [_cell(s["suppliers"][name], m) for m in group]
                                     for name in names for p, s in chosen]})
     return {
         "population": {"columns": ["Supplier", "Share of each fleet group", "Behaviour", "Devices"], "rows": population},

@@ -27,7 +27,7 @@ def traffic_chart(points: Sequence[tuple[dict[str, Any], Mapping[str, Any]]], he
                                chart_id="traffic", title="Service requests per hour by SRV")
     sweeps = "11.2" in srvs  # when the recovery sweeps load the DCC, beside the campaign's peak
     columns = (["Point", "Peak hour", "Requests in the peak hour"] + (["11.2 peak hour", "11.2 in that hour"] if sweeps else [])
-               + ["Requests over the run"] + [f"SR {s}" for s in srvs])
+               + ["Requests over the run (top-ups included)"] + [f"SR {s}" for s in srvs])
     rows = [[name, str(t["peak"]["hour"]), format_number(t["peak"]["requests"], 1)]
             + (list(_peak_of(t["by_srv"].get("11.2", ()))) if sweeps else [])
             + [format_number(sum(t["total"]), 1)] + [format_number(sum(t["by_srv"].get(s, ())), 1) for s in srvs]

@@ -66,6 +66,9 @@ def merge(replication: int, shards: Sequence[dict[str, Any]], restore_times: Seq
         "traffic": merge_traffic([s.get("traffic", {}) for s in shards]),
         # every SR the world received (the top-ups too), for the traffic and the throughput
         "service_requests": sum(s.get("all_service_requests", s["tally"]["service_requests"]) for s in shards),
+        # the suppliers' own (8.2 included, top-ups aside): what SRs per device and the cost count
+        "supplier_service_requests": tally["service_requests"],
+        "ever_suspended": tally["ever_suspended"],  # devices Suspended at some time in the run
         "firmware_updates": sum(s["firmware_updates"] for s in shards),
         "lost_messages": sum(s["lost_messages"] for s in shards),
         "wall_seconds": sum(s["wall_seconds"] for s in shards),

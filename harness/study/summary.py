@@ -18,7 +18,7 @@ from harness.study.world_setup import settings_of
 from reports.manifest import manifest as run_manifest
 
 HARNESS_DECISIONS = {
-    "R-SU-1": "one supplier (IS and GS) updates every ESME, GSME, CHF and HCALCS, a window of devices at a time",
+    "R-SU-1": "a supplier (its IS and GS User IDs) updates every ESME, GSME, CHF and HCALCS it supplies, a window of devices at a time",
     "R-SU-2": "an 11.3 is retried when no I0 reaches the supplier within retry_timeout_hours (E21 alone does not trigger it)",
     "R-SU-3": "recovery rounds read the inventory (8.2) a page at a time and send 11.2 to each device still Suspended",
     "R-SU-4": "a repeat firmware update counts as wasted when the device already runs the target firmware",
@@ -29,6 +29,39 @@ HARNESS_DECISIONS = {
     "fleet": "devices listed Suspended/Recovered at the start held Commissioned before",
 }
 
+
+
+def decisions_of(data: dict[str, Any]) -> dict[str, str]:
+    """The modelling decisions one point's figures rest on: the DSP's settings, then the harness's."""
+    return {**settings_of(data).modelling_decisions(),
+            **{f"harness {k}": v for k, v in {**HARNESS_DECISIONS, **whatif_decisions(data)}.items()}}
+
+
+def modelling_decisions(study: Study) -> dict[str, str]:
+    """Every point's decisions: one text where the points agree; where a sweep changes one (an alert code,
+    E21 or not), each text with the points it holds for, named by the swept values they share."""
+    texts: dict[str, dict[str, list[int]]] = {}
+    for p, data in enumerate(study.datas):
+        for key, text in decisions_of(data).items():
+            texts.setdefault(key, {}).setdefault(text, []).append(p)
+    everywhere = list(range(len(study.datas)))
+    return {key: next(iter(by_text)) if list(by_text.values()) == [everywhere]
+            else "; ".join(f"{_where(study, points)}: {text}" for text, points in by_text.items())
+            for key, by_text in texts.items()}
+
+
+def _where(study: Study, points: list[int]) -> str:
+    """'where dsp.e21_on_timeout = false' (the swept values these points share), else 'at points 1, 3'."""
+    first = study.params[points[0]]
+    shared = [k for k, _ in study.scenario.sweep if all(study.params[p].get(k) == first.get(k) for p in points)]
+    alike = [p for p, params in enumerate(study.params) if all(params.get(k) == first.get(k) for k in shared)]
+    if shared and alike == points:  # exactly the points with these values
+        return "where " + " and ".join(f"{k} = {_value(first.get(k))}" for k in shared)
+    return "at points " + ", ".join(map(str, points))
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
 
 
 def whatif_decisions(data: dict[str, Any]) -> dict[str, str]:
@@ -74,7 +107,10 @@ def _point_summary(study: Study, p: int, results: dict) -> dict[str, Any]:
         # mean count per replication received by the users
         "alerts": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in sorted(set(ALERT_CODES[1:]) | set(alert_codes))},
         "responses": {c: round(sum(run["counts"].get(c, 0) for run in runs) / n, 6) for c in response_codes},
-        "service_requests": sum(run["service_requests"] for run in runs),
+        # mean per replication: every SR the DCC received (top-ups included), the suppliers' own (8.2
+        # included, top-ups aside: what SRs per device and the cost count), and the devices ever Suspended
+        **{key: round(sum(run[key] for run in runs) / n, 6)
+           for key in ("service_requests", "supplier_service_requests", "ever_suspended")},
         # restored devices of every replication, by hours from suspension to restore
         "distributions": {
             "time_to_restore_hours": {
@@ -94,7 +130,6 @@ def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: flo
     `points`, the manifest, and the performance block (the one part that varies run to run)."""
     points = [_point_summary(study, p, results) for p in range(len(study.datas))]
     first, data = points[0], study.datas[0]
-    settings = settings_of(data)
     walls = [r["wall_seconds"] for r in results.values()]
     requests = sum(r["service_requests"] for r in results.values())
     simulate = sum(r.get("simulate_seconds", r["wall_seconds"]) for r in results.values())
@@ -116,8 +151,7 @@ def assemble(study: Study, results: dict[tuple[int, int], dict], *, elapsed: flo
         "compare": compare_block(study),
         **({"costs": data["costs"]} if data["costs"] is not None else {}),
         "comparisons": comparisons(study, results),
-        "modelling_decisions": {**settings.modelling_decisions(),
-                                **{f"harness {k}": v for k, v in {**HARNESS_DECISIONS, **whatif_decisions(data)}.items()}},
+        "modelling_decisions": modelling_decisions(study),
         "manifest": manifest(study),
         "performance": {
             "wall_seconds": round(elapsed, 3),
@@ -155,6 +189,8 @@ def replication_rows(study: Study, results: dict[tuple[int, int], dict]) -> list
         row.update({m: ("" if result["metrics"].get(m) is None else result["metrics"][m]) for m in _metric_names(results)})
         row.update(
             service_requests=result["service_requests"],
+            supplier_service_requests=result["supplier_service_requests"],
+            ever_suspended=result["ever_suspended"],
             firmware_updates=result["firmware_updates"],
             lost_messages=result["lost_messages"],
         )

@@ -101,3 +101,27 @@ def test_the_break_even_fleet_is_the_implementation_cost_over_the_saving_per_dev
     assert break_even(150000, 20000, -500, 40500) == "7,500 (the interval includes no saving)"
     assert break_even(150000, -10, -20, 0) == "never: no saving"
     assert break_even(150000, None, None, None) == "never: no saving"
+
+
+def test_the_break_even_counts_the_devices_suspended_not_the_fleet_with_its_gpfs():
+    from reports.whatif_costs import break_even, costs_view
+
+    # 850 of 1,000 fleet devices Suspended (the GPFs never are): GBP 20 per 1,000 fleet devices is
+    # GBP 20 / 850 per device Suspended, so GBP 150 is recovered after 150 / 20 x 850 = 6,375 of them
+    assert break_even(150000, 20000, 18000, 22000, 0.85) == "6,375 (5,795 – 7,083)"
+    difference = {"mean": -20000.0, "ci95": [-22000.0, -18000.0]}
+    summary = {"costs": {"implementation_cost": 150000}, "compare": {"baseline": {"ruleset": "legacy"}, "headline": {}},
+               "points": [{"params": {"ruleset": "legacy"}, "devices": 1000, "ever_suspended": 850.0},
+                          {"params": {"ruleset": "mp105"}, "devices": 1000, "ever_suspended": 850.0}],
+               "comparisons": [{"baseline": {"ruleset": "legacy"}, "point": {"ruleset": "mp105"},
+                                "metrics": {"cost_per_1000_devices": {"difference": difference}}}]}
+    view = costs_view(summary)
+    assert view["columns"][-1] == "Break-even: devices Suspended"
+    assert view["rows"][0][-1] == "6,375 (5,795 – 7,083)"
+    assert "recovered once 6,375 (5,795 – 7,083) devices have been Suspended" in view["lines"][0]
+    for point in summary["points"]:  # a summary.json written before the count was kept: fleet devices, said so
+        del point["ever_suspended"]
+    view = costs_view(summary)
+    assert view["columns"][-1] == "Break-even: fleet devices (GPFs included)"
+    assert view["rows"][0][-1] == "7,500 (6,818 – 8,333)"
+    assert "7,500 (6,818 – 8,333) devices of a fleet like this study's (GPFs included)" in view["lines"][0]

@@ -47,7 +47,7 @@ def test_the_cost_is_each_request_update_and_visit_at_its_price(tmp_path):
     result = run_replication(data, 0)
     metrics, n = result["metrics"], result["devices"]
     visits = metrics["site_visits_per_1000_devices"] * n / 1000
-    expected = 0.05 * result["service_requests"] + 1.5 * result["firmware_updates"] + 120 * visits
+    expected = 0.05 * result["supplier_service_requests"] + 1.5 * result["firmware_updates"] + 120 * visits
     assert metrics["cost_per_1000_devices"] == pytest.approx(1000 * expected / n)
 
 
@@ -87,7 +87,11 @@ def test_summary_and_report_weigh_the_paired_saving_against_the_implementation_c
     html = (out / "report.html").read_text()
     saving = -difference["mean"]
     assert f"saves £{saving:,.0f} per 1,000 devices" in html
-    assert f"once {150000 / saving * 1000:,.0f} (" in html and "devices have been suspended by a CPL removal" in html
+    point = summary["points"][1]  # mp105's: the break-even counts the devices Suspended, not the fleet's GPFs
+    suspended_share = point["ever_suspended"] / point["devices"]
+    assert 0 < suspended_share <= 1
+    assert f"once {150000 / saving * 1000 * suspended_share:,.0f} (" in html
+    assert "devices have been Suspended by a CPL removal" in html
 
 
 @pytest.mark.parametrize("edit, expected", [

@@ -113,3 +113,19 @@ def test_a_resumed_what_if_study_ends_as_an_uninterrupted_one(tmp_path):
         replicate.run_study(replicate.plan(scenario.load(WHATIF)), broken, on_result=interrupt)
     replicate.run_study(replicate.plan(scenario.load(WHATIF)), broken)
     assert stable(whole) == stable(broken)
+
+
+def test_a_decision_a_sweep_changes_is_listed_with_the_points_it_holds_for(tmp_path):
+    from harness.cli import main
+
+    path = write_scenario(tmp_path, count=20, replications=1)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--quiet", "--workers", "1",
+                 "--sweep", "dsp.suspension_alert_code=N28,N42", "--sweep", "dsp.e21_on_timeout=true,false"]) == 0
+    decisions = json.loads((out / "summary.json").read_text())["modelling_decisions"]
+    alert = decisions["R-CPL-2"]
+    assert alert.startswith("where dsp.suspension_alert_code = N28: ") and "; where dsp.suspension_alert_code = N42: " in alert
+    assert "N28" in alert.split("; ")[0] and "N42" in alert.split("; ")[1]
+    assert decisions["R-DEV-6"].startswith("where dsp.e21_on_timeout = true: ")
+    assert "where dsp.e21_on_timeout = false: " in decisions["R-DEV-6"]
+    assert "; " not in decisions["R-T22-1"] and not decisions["R-T22-1"].startswith("where")  # the same at every point

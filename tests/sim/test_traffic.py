@@ -44,7 +44,7 @@ def test_summary_json_has_each_points_traffic_per_hour(tmp_path):
     for point in summary["points"]:
         profile = point["traffic_per_hour"]
         assert profile["hours"] == math.ceil(summary["horizon_hours"]) == len(profile["total"])
-        assert math.isclose(sum(profile["total"]), point["service_requests"] / summary["replications"])
+        assert math.isclose(sum(profile["total"]), point["service_requests"])
         assert profile["peak"]["requests"] == max(profile["total"])
     html = (out / "report.html").read_text()
     assert "Service requests per hour by SRV" in html and "Requests in every hour (200 hours)" in html
