@@ -35,13 +35,18 @@ def validate_files(args: argparse.Namespace) -> int:
     except DuisError as error:
         print(f"sm-harness: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    invalid = 0
+    invalid = unreadable = 0
     for name in args.files:
         try:
             raw = _read(name)
-            if raw is None:
-                reasons = ["cannot read the file"]
-            else:  # an 11.1 may be ~10 MB: parse with the file limit, then validate the tree
+        except OSError as error:  # not a message at all: bad input, said on its own line; the others still checked
+            unreadable += 1
+            print(f"sm-harness: error: {name}: cannot read the file: {error.strerror or error}", file=sys.stderr)
+            continue
+        except DuisError as error:
+            raw, reasons = None, [str(error).removeprefix(f"{name}: ")]
+        try:
+            if raw is not None:  # an 11.1 may be ~10 MB: parse with the file limit, then validate the tree
                 reasons = validate(parse_xml(raw, source=name, max_bytes=MAX_FILE_BYTES), schema)
         except SchemaError as error:  # a version folder holding a broken XSD
             print(f"sm-harness: error: {error}", file=sys.stderr)
@@ -53,7 +58,7 @@ def validate_files(args: argparse.Namespace) -> int:
             print(f"{name}: invalid: {reasons[0]}" + (f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""))
         else:
             print(f"{name}: valid")
-    return EXIT_INVALID if invalid else 0
+    return EXIT_BAD_INPUT if unreadable else EXIT_INVALID if invalid else 0
 
 
 def parse_file(args: argparse.Namespace) -> int:
@@ -61,9 +66,10 @@ def parse_file(args: argparse.Namespace) -> int:
     from dsp.duis.errors import DuisError
 
     try:
-        raw = _read(args.file)
-        if raw is None:
-            raise DuisError(f"{args.file}: cannot read the file")
+        try:
+            raw = _read(args.file)
+        except OSError as error:
+            raise DuisError(f"{args.file}: cannot read the file: {error.strerror or error}") from None
         facts = describe(raw, source=args.file, max_bytes=MAX_FILE_BYTES)
     except DuisError as error:
         print(f"sm-harness: error: {error}", file=sys.stderr)
@@ -72,15 +78,12 @@ def parse_file(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(name: str) -> bytes | None:
-    """The file's bytes; None if it cannot be read; DuisError if it is over the limit (before reading it)."""
+def _read(name: str) -> bytes:
+    """The file's bytes; OSError if it cannot be read; DuisError if it is over the limit (before reading it)."""
     from dsp.duis.errors import DuisError
 
     path = Path(name)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DuisError(f"{name}: the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte (16 MiB) limit of a DUIS message")
-        return path.read_bytes()
-    except OSError:
-        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DuisError(f"{name}: the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte (16 MiB) limit of a DUIS message")
+    return path.read_bytes()

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from harness.study.executors import EXECUTORS, ClusterLost
 
@@ -39,8 +41,8 @@ def main(args: argparse.Namespace) -> int:
 
     from harness.study import capacity, output, runner as replicate, scenario
 
-    overrides = dict(scenario.parse_assignment(a) for a in args.set)
-    sweep = dict(scenario.parse_sweep(s) for s in args.sweep)
+    overrides = _once("--set", [scenario.parse_assignment(a) for a in args.set])
+    sweep = _once("--sweep", [scenario.parse_sweep(s) for s in args.sweep])
     _check_arguments(args)
     loaded = scenario.load(args.scenario, overrides, sweep)
     capacity.check_tasks(loaded, args.replications, args.max_tasks or capacity.DEFAULT_MAX_TASKS)
@@ -89,6 +91,18 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
+def _once(option: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """KEY=... options as a dict; a key given twice is refused (the later one would silently win)."""
+    from harness.study.scenario import ScenarioError
+
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ScenarioError(f"{option} {key}: given twice (name each key once)")
+        out[key] = value
+    return out
+
+
 def _check_arguments(args: argparse.Namespace) -> None:
     """The command line's own numbers, refused in one line before the scenario is read."""
     from harness.study.scenario import ScenarioError
@@ -99,7 +113,7 @@ def _check_arguments(args: argparse.Namespace) -> None:
         raise ScenarioError(f"--workers {args.workers}: must be >= 1")
     if args.max_tasks is not None and args.max_tasks < 1:
         raise ScenarioError(f"--max-tasks {args.max_tasks}: must be >= 1")
-    if args.max_memory is not None and not args.max_memory > 0:
+    if args.max_memory is not None and not 0 < args.max_memory < math.inf:
         raise ScenarioError(f"--max-memory {args.max_memory:g}: must be a number of GB > 0")
     if args.scheduler is not None and args.executor != "dask":
         raise ScenarioError(f"--scheduler {args.scheduler}: needs --executor dask")

@@ -175,7 +175,11 @@ def load(path: str | Path, overrides: dict[str, Any] | None = None, sweep: dict[
         raw = path.read_bytes()
     except OSError as error:
         raise ScenarioError(f"{path}: cannot read scenario: {error.strerror}") from None
-    text = raw.decode("utf-8", errors="replace")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise ScenarioError(f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02x}); TOML is UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -193,6 +197,9 @@ def load(path: str | Path, overrides: dict[str, Any] | None = None, sweep: dict[
             raise ScenarioError(f"{path}{line_of(text, key)}: sweep.{key}: cannot be swept (use --set or --replications/--seed)")
         if not isinstance(values, list) or not values:
             raise ScenarioError(f"{path}{line_of(text, key)}: sweep.{key}: must be a non-empty list of values")
+        for i, value in enumerate(values):  # a point run twice is a replication count in disguise
+            if any(type(value) is type(v) and value == v for v in values[:i]):
+                raise ScenarioError(f"{path}{line_of(text, key)}: sweep.{key}: {value!r} is listed twice")
         for value in values:  # every point must be a valid scenario
             probe = copy.deepcopy(data)
             _assign(probe, key, value, f"{path}: sweep")

@@ -15,4 +15,4 @@ def test_parse_of_a_file_over_16_mib_is_one_line_without_reading_it(tmp_path, ca
 
 
 def test_parse_of_a_file_that_cannot_be_read_is_one_line(tmp_path, capsys):
-    assert one_line_error(capsys, ["duis", "parse", str(tmp_path / "absent.xml")]).endswith("absent.xml: cannot read the file")
+    assert one_line_error(capsys, ["duis", "parse", str(tmp_path / "absent.xml")]).endswith("absent.xml: cannot read the file: No such file or directory")

@@ -110,6 +110,11 @@ def test_the_memory_estimate_stays_above_a_real_world(tmp_path):
         (["--replications", "0"], "--replications 0: must be >= 1"),
         (["--max-tasks", "0"], "--max-tasks 0: must be >= 1"),
         (["--max-memory", "-1"], "--max-memory -1: must be a number of GB > 0"),
+        (["--max-memory", "inf"], "--max-memory inf: must be a number of GB > 0"),
+        (["--sweep", "ruleset=legacy,mp105", "--sweep", "ruleset=mp105-option1"], "--sweep ruleset: given twice"),
+        (["--set", "seed=1", "--set", "seed=2"], "--set seed: given twice"),
+        (["--sweep", "ruleset=legacy,legacy"], "sweep.ruleset: 'legacy' is listed twice"),
+        (["--sweep", "loss.11.3.response=0.1,0.10"], "sweep.loss.11.3.response: 0.1 is listed twice"),
         (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler tcp://127.0.0.1:8786: needs --executor dask"),
         (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:abc"], "--scheduler tcp://127.0.0.1:abc: cannot connect"),
         (["--executor", "dask", "--scheduler", "http://127.0.0.1:8786"], "unknown address scheme 'http'"),
@@ -132,4 +137,15 @@ def test_a_scheduler_that_does_not_answer_is_one_line_within_a_few_seconds(tmp_p
     error = one_line_error(capsys, _run(tmp_path, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"))
     assert time.monotonic() - started < 10
     assert error.startswith("sm-harness: error: --scheduler tcp://127.0.0.1:1: cannot connect to a Dask scheduler")
+    _nothing_left(tmp_path)
+
+
+def test_a_scenario_that_is_not_utf8_is_one_line_naming_the_line(tmp_path, capsys):
+    """It used to run with the bad bytes replaced: its name came out as U+FFFD in summary.json."""
+    path = write_scenario(tmp_path, count=5, replications=1)
+    text = path.read_bytes()
+    path.write_bytes(text.replace(b'name = "t"', b'name = "\xff\xfe"', 1))
+    assert b"\xff" in path.read_bytes()
+    line = text[:text.index(b'name = "t"')].count(b"\n") + 1
+    assert one_line_error(capsys, _run(tmp_path)) == f"sm-harness: error: {path}:{line}: not UTF-8 (byte 0xff); TOML is UTF-8"
     _nothing_left(tmp_path)

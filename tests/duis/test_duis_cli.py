@@ -63,3 +63,12 @@ def test_a_schema_file_that_is_no_xsd_exits_2_in_one_line(capsys, tmp_path) -> N
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1 and "cannot load DUIS schema" in captured.err
     assert not captured.err.rstrip().endswith(":")
+
+
+def test_validate_says_why_a_file_cannot_be_read_checks_the_rest_and_exits_2(capsys, tmp_path) -> None:
+    missing = tmp_path / "nope.xml"
+    assert main(["duis", "validate", str(missing), str(tmp_path), str(REQUESTS[0]), "--schema", str(XSD_DIR)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [f"sm-harness: error: {missing}: cannot read the file: No such file or directory",
+                                         f"sm-harness: error: {tmp_path}: cannot read the file: Is a directory"]
+    assert captured.out.splitlines() == [f"{REQUESTS[0]}: valid"]  # the readable file is still checked
