@@ -63,10 +63,15 @@ def count_cucumber_json(features: Sequence[Mapping[str, Any]]) -> Counts:
     """The evidence's counts read back from cucumber.json (reports.cucumber_outcome says how)."""
     counts = {s: 0 for s in STATUSES}
     for feature in features:
+        background: list[str] = []  # a background's steps belong to the scenario after it (Cucumber's readers)
         for element in feature.get("elements", []):
+            if element.get("type") == "background":
+                background += [s["result"]["status"] for s in element.get("steps", [])]
+                continue
             if element.get("type") != "scenario":
                 continue
-            steps = [s["result"]["status"] for s in element.get("steps", [])]
+            steps = [*background, *(s["result"]["status"] for s in element.get("steps", []))]
+            background = []
             hooks = [h["result"]["status"] for h in (*element.get("before", []), *element.get("after", []))]
             counts[evidence_status(steps, hooks)] += 1
     counts["total"] = sum(counts.values())
