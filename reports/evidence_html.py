@@ -104,7 +104,8 @@ def evidence_view(
 
 
 def _baseline_view(diff: Mapping[str, Any], scenarios: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The diff against the baseline, each scenario of this run linked to its place on the page."""
+    """The diff against the baseline, each scenario of this run linked to its place on the page (a removed
+    one has no place on it)."""
     anchors = {s["id"]: s["anchor"] for s in scenarios}
 
     def linked(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -115,7 +116,7 @@ def _baseline_view(diff: Mapping[str, Any], scenarios: Sequence[Mapping[str, Any
     return {
         **diff,
         "groups": [(title, items) for title, items in
-                   [*changed, ("added", linked(diff["added"])), ("removed", diff["removed"])] if items],
+                   [*changed, ("added", linked(diff["added"])), ("removed", [{**item, "anchor": None} for item in diff["removed"]])] if items],
         "manifest_rows": [(m["what"], _manifest_text(m["old"]), _manifest_text(m["new"])) for m in diff["manifest"]],
         "statuses": [(k, diff["old"]["summary"].get(k, 0), diff["new"]["summary"].get(k, 0))
                      for k in (*STATUSES, "total")],

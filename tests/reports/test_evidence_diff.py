@@ -197,3 +197,14 @@ def test_a_bad_baseline_is_refused_before_anything_runs(runs, tmp_path, capsys):
 def test_without_a_baseline_the_page_has_no_such_section(runs):
     _, old, _ = runs
     assert 'id="baseline"' not in render_evidence(old)
+
+
+def test_a_scenario_removed_since_the_baseline_is_listed_on_the_page_without_a_link(runs, capsys):
+    tmp, _, _ = runs
+    out = tmp / "removed-since"
+    assert main(["features", str(tmp / "old-features" / "ours.feature"), "--out", str(out),
+                 "--baseline", str(tmp / "new")]) == 0  # it once crashed: 'dict object' has no attribute 'anchor'
+    assert "1 removed" in capsys.readouterr().out
+    section = re.search(r'<section id="baseline">.*?</section>', (out / "evidence.html").read_text(), re.S).group(0)
+    removed = re.search(r"<h3>Removed \(1\)</h3>\s*<ul class=\"diff\">(.*?)</ul>", section, re.S)
+    assert removed and "new one" in removed.group(1) and "<a " not in removed.group(1)
