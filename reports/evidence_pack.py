@@ -13,8 +13,9 @@
 
 Everything but evidence.json is written from it, so all five count the same scenarios; `pack_counts`
 reads each back and says where they differ (evidence.html shows the check it was written with, and
-`write_pack` checks the page too once it is written). SHA256SUMS is written last, and the runner moves
-it into --out last, so a folder caught between two runs never verifies. `verify_pack` checks a folder:
+`write_pack` checks the page too once it is written). SHA256SUMS is written last, and lists the pack's
+files: the runner swaps the whole folder into --out (features.runner.evidence_folder), and replaces only a
+folder holding exactly what its SHA256SUMS lists. `verify_pack` checks a folder:
 its checksums, the digest its page shows, and its counts.
 """
 from __future__ import annotations

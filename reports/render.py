@@ -64,8 +64,10 @@ def write_atomically(path: Path, text: str) -> Path:
             handle.write(text)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is for sharing
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:  # a write on the open file names none (a full disk)
+            error.filename = str(path)
         raise
     return path
 

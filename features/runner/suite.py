@@ -1,7 +1,8 @@
 """Running Gherkin scenarios: the feature files found, a generated pytest-bdd module each, pytest in a child
 process with the step library and the evidence collector as plugins, then the evidence pack written from
 the collector's evidence.json (reports.evidence_pack: junit.xml, cucumber.json, messages.ndjson,
-evidence.html) and moved to --out whole.
+evidence.html) written beside --out and swapped in whole (features.runner.evidence_folder: --out may
+hold nothing but a previous pack).
 
 Given no path, the built-in suite (the `.feature` files shipped in the `features` package) runs; given files
 or folders anywhere on disk, those run. Exit code 0 only if every scenario passed; 1 when any failed,
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,9 +22,10 @@ from pathlib import Path
 
 import features
 from dsp.errors import DomainError
+from features.runner.evidence_folder import evidence_folder, publish_pack
 from features.steps.tags import parse_tag_expression, quote_expression
 from reports.evidence_diff import evidence_diff
-from reports.evidence_pack import PACK_FILES, read_intact_evidence, write_pack
+from reports.evidence_pack import read_intact_evidence, write_pack
 from reports.gherkin_source import EvidenceMismatch
 
 BUILTIN = Path(features.__file__).resolve().parent  # the built-in suite
@@ -122,7 +123,7 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
         parse_tag_expression(tags)  # a malformed expression is bad input, before anything runs
     old = read_intact_evidence(baseline) if baseline is not None else None
     files = feature_files(paths)
-    out_dir = writable_folder(out) if out else None
+    out_dir = evidence_folder(out) if out else None
     with tempfile.TemporaryDirectory(prefix="sm-features-") as work:
         work_dir = Path(work)
         # written here first, moved to --out together only when the run is whole: never a new junit.xml
@@ -150,17 +151,13 @@ def run_features(paths: list[str], *, tags: str | None = None, out: str | None =
         if evidence is not None and evidence["summary"]["total"] == 0:
             raise DomainError(f"no scenario matches --tags {quote_expression(tags)}" if tags else "no scenarios to run")
         problems: list[str] = []
-        if evidence is not None and out_dir is not None:
+        if evidence is not None and out_dir is not None and out is not None:
             try:
-                problems = _write_pack(evidence_dir, evidence, old)
+                publish_pack(evidence_file, out_dir, out,
+                             lambda folder: problems.extend(_write_pack(folder, evidence, old)))
             except EvidenceMismatch as error:  # a writer and the collector disagree: a bug, never published
                 output += f"\nthe evidence formats could not be written: {error}"
                 evidence = None
-            else:
-                try:
-                    _publish(evidence_dir, out_dir)
-                except OSError as error:
-                    raise DomainError(f"--out {out}: cannot write {error.filename or out_dir}: {error.strerror or error}") from None
     seconds = time.monotonic() - started
     if evidence is None:
         return FeaturesResult(EXIT_INTERNAL, None, output, out_dir, seconds)
@@ -199,42 +196,6 @@ def _write_suite(work: Path, files: list[tuple[Path, str]], tags: str | None, se
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }))
     return run_file
-
-
-def writable_folder(out: str) -> Path:
-    """--out as an absolute folder the evidence can be written to, checked before anything runs."""
-    folder = Path(out).expanduser().resolve()
-    if folder.exists() and not folder.is_dir():
-        raise DomainError(f"--out {out}: is a file, not a folder")
-    parent = next(p for p in (folder, *folder.parents) if p.exists())
-    if not parent.is_dir():
-        raise DomainError(f"--out {out}: {parent} is a file, not a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise DomainError(f"--out {out}: cannot write in {parent}: permission denied or a read-only file system")
-    return folder
-
-
-def _publish(done: Path, out_dir: Path) -> None:
-    """Move the run's evidence into --out; a file of the pack this run did not write is removed, not left
-    stale. Every file is copied beside its target first, then each renamed into place; a failed copy (a
-    full disk) leaves none of the new files and the old ones untouched."""
-    created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        for name in PACK_FILES:
-            if (done / name).exists():
-                shutil.copyfile(done / name, out_dir / f".{name}.tmp")
-    except OSError:
-        for name in PACK_FILES:
-            (out_dir / f".{name}.tmp").unlink(missing_ok=True)
-        if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
-        raise
-    for name in PACK_FILES:
-        if (out_dir / f".{name}.tmp").exists():
-            os.replace(out_dir / f".{name}.tmp", out_dir / name)
-        else:
-            (out_dir / name).unlink(missing_ok=True)
 
 
 def _write_pack(folder: Path, evidence: dict, baseline: dict | None) -> list[str]:

@@ -12,7 +12,7 @@ from array import array
 from pathlib import Path
 
 from dsp.errors import DomainError
-from harness.study.publish import NotAStudyOutput, recover, replaceable
+from harness.study.publish import STUDY, NotAStudyOutput, OutputKind, recover, replaceable
 from harness.study.study_plan import Study
 
 
@@ -20,11 +20,11 @@ class OutputFolderError(DomainError):
     """--out names a folder the study must not replace, or one it cannot write."""
 
 
-def output_folder(out_dir: str | Path) -> Path:
+def output_folder(out_dir: str | Path, kind: OutputKind = STUDY) -> Path:
     """The absolute output folder, refused before any work when replacing it at the end could destroy
-    something that is not a study's output: the current folder or one above it, a file, or a folder
-    holding anything but exactly a previous study's output (harness/study/publish.py). A symbolic link
-    is followed: the folder it points to is the output (the link keeps pointing at it)."""
+    something that is not an output of `kind` (a study's by default): the current folder or one above it, a
+    file, or a folder holding anything but exactly a previous such output (harness/study/publish.py). A
+    symbolic link is followed: the folder it points to is the output (the link keeps pointing at it)."""
     out = resolved(out_dir)
     if os.path.islink(os.path.abspath(out_dir)) and not out.is_dir():
         raise OutputFolderError(f"--out {out_dir}: is a symbolic link to {out}, which is not a folder")
@@ -37,8 +37,8 @@ def output_folder(out_dir: str | Path) -> Path:
         raise OutputFolderError(f"--out {out_dir}: {parent} is a file, not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputFolderError(f"--out {out_dir}: cannot write in {parent}: permission denied or a read-only file system")
-    recover(out)
-    check_replaceable(out, out_dir)
+    recover(out, kind)
+    check_replaceable(out, out_dir, kind)
     return out
 
 
@@ -48,10 +48,10 @@ def resolved(out_dir: str | Path) -> Path:
     return Path(os.path.realpath(out)) if os.path.islink(out) else out
 
 
-def check_replaceable(out: Path, shown: str | Path) -> None:
-    """Refuse (OutputFolderError) a folder that is not absent, empty, or exactly a previous study's output."""
+def check_replaceable(out: Path, shown: str | Path, kind: OutputKind = STUDY) -> None:
+    """Refuse (OutputFolderError) a folder that is not absent, empty, or exactly a previous output of `kind`."""
     try:
-        replaceable(out)
+        replaceable(out, kind)
     except NotAStudyOutput as why:
         raise OutputFolderError(f"--out {shown}: exists and {why}; it would be replaced: move it or choose another folder") from None
     except OSError as error:

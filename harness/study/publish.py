@@ -9,6 +9,9 @@ The new folder is swapped for the old one in one step (Linux's `renameat2(RENAME
 at any moment leaves `--out` holding either the old output or the new one, complete. Where the exchange is
 not supported (another OS, a file system without it) the old folder is moved aside to `DIR.previous`
 first; a kill in between leaves no `--out` but a complete `DIR.previous`, which `recover` puts back.
+
+The rule and the swap serve any output that lists its own files: an `OutputKind` names the listing file and
+reads it (a study's manifest here; an evidence pack's SHA256SUMS in features/runner/evidence_folder.py).
 """
 from __future__ import annotations
 
@@ -18,16 +21,41 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MANIFEST = "sm-harness-output.json"
 KIND = "sm-harness study output"
 
-__all__ = ["MANIFEST", "NotAStudyOutput", "publish", "recover", "replaceable", "write_manifest"]
+__all__ = ["MANIFEST", "STUDY", "NotAStudyOutput", "OutputKind", "publish", "recover", "replaceable", "write_manifest"]
 
 
 class NotAStudyOutput(Exception):
-    """The folder is not exactly a previous study's output: why, in one line."""
+    """The folder is not exactly a previous output of its kind (a study's, an evidence pack's): why, in one line."""
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    """A kind of output folder: who writes it (for the messages), the file in it listing every other file,
+    and how that file is read: {file name: {"sha256": ..., "bytes": ... (when listed)}}, ValueError (or
+    OSError, TypeError, AttributeError) when it is not such a listing."""
+
+    writer: str
+    listing: str
+    read_listing: Callable[[Path], Mapping[str, Any]]
+
+
+def _study_files(path: Path) -> Mapping[str, Any]:
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    listed = manifest["files"] if manifest.get("kind") == KIND else None
+    if not isinstance(listed, dict):
+        raise ValueError
+    return listed
+
+
+STUDY = OutputKind("study", MANIFEST, _study_files)
 
 
 def write_manifest(folder: Path) -> None:
@@ -46,8 +74,8 @@ def write_manifest(folder: Path) -> None:
     _fsync(folder)
 
 
-def replaceable(folder: Path) -> None:
-    """Return if `folder` may be replaced (it is absent, empty, or exactly a study's output); else raise
+def replaceable(folder: Path, kind: OutputKind = STUDY) -> None:
+    """Return if `folder` may be replaced (it is absent, empty, or exactly an output of `kind`); else raise
     NotAStudyOutput saying what in it is not."""
     if not folder.exists():
         return
@@ -56,23 +84,21 @@ def replaceable(folder: Path) -> None:
     entries = {p.name: p for p in folder.iterdir()}
     if not entries:
         return
-    if MANIFEST not in entries:
-        raise NotAStudyOutput(f"holds files and no {MANIFEST}: it is not a study's output")
+    if kind.listing not in entries:
+        raise NotAStudyOutput(f"holds files and no {kind.listing}: it is not a {kind.writer}'s output")
     try:
-        manifest = json.loads(entries.pop(MANIFEST).read_text(encoding="utf-8"))
-        listed = manifest["files"] if manifest.get("kind") == KIND else None
-        if not isinstance(listed, dict):
-            raise ValueError
+        listed = kind.read_listing(entries.pop(kind.listing))
     except (OSError, ValueError, TypeError, AttributeError):
-        raise NotAStudyOutput(f"its {MANIFEST} is not a study's manifest") from None
+        raise NotAStudyOutput(f"its {kind.listing} is not a {kind.writer}'s manifest") from None
     for name, path in sorted(entries.items()):
         if name not in listed:
-            raise NotAStudyOutput(f"holds {name}, which no study wrote")
+            raise NotAStudyOutput(f"holds {name}, which no {kind.writer} wrote")
         if path.is_symlink() or not path.is_file():
-            raise NotAStudyOutput(f"{name} is not the file the study wrote")
+            raise NotAStudyOutput(f"{name} is not the file the {kind.writer} wrote")
         facts = listed[name]
-        if not isinstance(facts, dict) or path.stat().st_size != facts.get("bytes") or _sha256(path) != facts.get("sha256"):
-            raise NotAStudyOutput(f"{name} was changed after the study wrote it")
+        if (not isinstance(facts, dict) or path.stat().st_size != facts.get("bytes", path.stat().st_size)
+                or _sha256(path) != facts.get("sha256")):
+            raise NotAStudyOutput(f"{name} was changed after the {kind.writer} wrote it")
 
 
 def publish(new: Path, out: Path) -> None:
@@ -92,14 +118,14 @@ def publish(new: Path, out: Path) -> None:
         _fsync(out.parent)
 
 
-def recover(out: Path) -> None:
+def recover(out: Path, kind: OutputKind = STUDY) -> None:
     """Undo a publish cut short between its two renames (only where the exchange is unsupported): the old
     output, complete in DIR.previous, goes back to DIR; a DIR.previous left beside a DIR is removed."""
     previous = _previous(out)
     if not previous.is_dir():
         return
     try:
-        replaceable(previous)
+        replaceable(previous, kind)
     except NotAStudyOutput:
         return  # not ours: leave it alone
     if out.exists():

@@ -222,17 +222,16 @@ def test_bad_input_writes_no_evidence_and_a_run_replaces_the_pack_together(tmp_p
                                                      "junit.xml", "messages.ndjson"]
 
 
-def test_publishing_never_leaves_a_stale_file_beside_new_ones(tmp_path):
-    from features.runner.suite import _publish
-
-    done, out = tmp_path / "done", tmp_path / "out"
-    done.mkdir()
-    out.mkdir()
-    for name in ("junit.xml", "evidence.json", "evidence.html", "cucumber.json", "messages.ndjson"):
-        (out / name).write_text("old run")
+def test_publishing_never_leaves_a_stale_file_beside_new_ones_nor_deletes_the_users(tmp_path, capsys):
+    """The pack is swapped in whole: a previous pack's files are all replaced, none left beside the new ones;
+    a folder holding a file of the user's is refused (the user's file stays) rather than published into."""
+    write_feature(tmp_path, "ours.feature", TESTER_FEATURE.format(expected="Commissioned"))
+    out = tmp_path / "out"
+    assert main(["features", str(tmp_path / "ours.feature"), "--out", str(out)]) == 0
+    old = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert main(["features", str(tmp_path / "ours.feature"), "--out", str(out), "--seed", "7"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(old)
+    assert all((out / name).read_bytes() != text for name, text in old.items() if name != "junit.xml")  # all new
     (out / "notes.txt").write_text("the user's own")
-    (done / "junit.xml").write_text("new")
-    (done / "evidence.json").write_text("new")
-    _publish(done, out)
-    assert sorted(p.name for p in out.iterdir()) == ["evidence.json", "junit.xml", "notes.txt"]
-    assert (out / "junit.xml").read_text() == "new"
+    assert main(["features", str(tmp_path / "ours.feature"), "--out", str(out)]) == 2
+    assert (out / "notes.txt").read_text() == "the user's own"

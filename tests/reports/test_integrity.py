@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from features.runner import suite
 from harness.cli import main
 from reports.evidence_pack import CHECKED_FILES, PACK_FILES, verify_pack
 from reports.integrity import SHA256SUMS, read_checksums, sha256_file, write_checksums
@@ -112,29 +111,42 @@ def test_an_altered_pack_is_refused_as_a_baseline_or_for_a_diff(pack, written, c
     assert main(["features", str(GOLDEN_FEATURE), "--baseline", str(pack)]) == 2
 
 
-def test_a_folder_caught_between_two_runs_never_verifies(written, tmp_path, monkeypatch):
-    """Publishing renames each file into place, SHA256SUMS last: stopped after any rename but the last, the
-    folder mixes two runs, and its old SHA256SUMS says so."""
-    out = tmp_path / "out"
-    shutil.copytree(written, out)
-    done = tmp_path / "done"
-    assert main(["features", str(GOLDEN_FEATURE), "--out", str(done), "--seed", "9"]) == 1  # other IDs: other bytes
-    real = os.replace
-    for stop in range(1, len(PACK_FILES)):
-        shutil.rmtree(out)
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_a_folder_caught_between_two_runs_is_the_old_pack_or_the_new_whole(written, tmp_path, monkeypatch, exchange):
+    """The new pack is written beside --out and swapped in (harness/study/publish.py): stopped at any rename,
+    --out (once the next run has put a moved-aside old pack back) is one run's pack, and verifies."""
+    from features.runner.evidence_folder import evidence_folder
+    from harness.study import publish
+
+    old = {p.name: p.read_bytes() for p in written.iterdir()}
+    real_rename, real_exchange = os.rename, publish._exchange
+    seen = set()
+    for stop in range(0, 4):
+        out = tmp_path / "out"
+        shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(written, out)
-        renamed = []
+        steps: list[object] = []
 
-        def replace_then_stop(src, dst, renamed=renamed, stop=stop):
-            if len(renamed) == stop:
-                raise KeyboardInterrupt
-            renamed.append(dst)
-            real(src, dst)
+        def stopping(real, steps=steps, stop=stop):
+            def step(*args):
+                if len(steps) == stop:
+                    raise KeyboardInterrupt
+                steps.append(args)
+                return real(*args)
+            return step
 
-        monkeypatch.setattr(suite.os, "replace", replace_then_stop)
-        with pytest.raises(KeyboardInterrupt):
-            suite._publish(done, out)
-        monkeypatch.setattr(suite.os, "replace", real)
-        assert verify_pack(out), f"stopped after {stop} renames, the folder still verified"
-    suite._publish(done, out)
-    assert verify_pack(out) == []
+        monkeypatch.setattr(publish.os, "rename", stopping(real_rename))
+        monkeypatch.setattr(publish, "_exchange", stopping(real_exchange if exchange else (lambda a, b: False)))
+        try:
+            finished = main(["features", str(GOLDEN_FEATURE), "--out", str(out), "--seed", "9"]) == 1
+        except KeyboardInterrupt:
+            finished = False
+        monkeypatch.setattr(publish.os, "rename", real_rename)
+        monkeypatch.setattr(publish, "_exchange", real_exchange)
+        evidence_folder(str(out))  # the next run's first act
+        assert verify_pack(out) == [], f"stopped after {stop} renames, the folder does not verify"
+        now = {p.name: p.read_bytes() for p in out.iterdir()}
+        assert sorted(now) == sorted(PACK_FILES) and (now == old) != finished
+        seen.add(finished)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left beside it
+    assert seen == {True, False}
