@@ -1,5 +1,5 @@
 """A feature file checked before it runs: it parses, holds a scenario, gives each scenario its own name, and
-each Examples table's columns their own names."""
+each Examples table a row and its columns their own names."""
 from __future__ import annotations
 
 import os
@@ -21,7 +21,9 @@ def check_feature_file(path: str, display: str | None = None) -> None:
 
     pytest-bdd keys scenarios by name, so two scenarios with one name would silently become one: refused.
     So is an Examples table that names a column twice: pytest-bdd fills `<name>` from the last such column,
-    Cucumber from the first, so the scenario run would not be the one the reports describe.
+    Cucumber from the first, so the scenario run would not be the one the reports describe. And an Examples
+    table with a header and no rows: pytest-bdd runs the outline once with `<name>` unfilled, Cucumber runs
+    nothing, so again the reports could not describe what ran.
     """
     shown = display or path
     try:
@@ -40,6 +42,9 @@ def check_feature_file(path: str, display: str | None = None) -> None:
         raise FeatureFileError(f"{shown}:{feature.line_number}: the feature has no scenarios")
     for scenario in feature.scenarios.values():
         for examples in scenario.examples:
+            if not examples.examples:  # pytest-bdd would run the outline once, unfilled; Cucumber not at all
+                raise FeatureFileError(f"{shown}:{examples.line_number}: the Examples table has no rows: give it a "
+                                       "row of values under its header, or remove it")
             twice = sorted({c for c in examples.example_params if examples.example_params.count(c) > 1})
             if twice:
                 raise FeatureFileError(f"{shown}:{examples.line_number}: the Examples table names column "

@@ -69,3 +69,30 @@ def test_out_in_a_read_only_folder_is_one_line(tmp_path, capsys, read_only):
     for out in (locked, locked / "evidence"):
         assert "cannot write in" in one_line_error(capsys, ["features", str(tmp_path / "ours.feature"), "--out", str(out)])
     assert not any(locked.iterdir())
+
+
+EMPTY_EXAMPLES = '''Feature: An outline with no rows
+  Scenario Outline: each status
+    Given these devices are in the inventory:
+      | device | type | smets | firmware | status   |
+      | E1     | ESME | 2     | 0100AAAA | <status> |
+    Then device "E1" has SMI status "<status>"
+
+    Examples:
+      | status |
+'''
+
+
+def test_an_examples_table_with_no_rows_is_an_errored_file_with_and_without_out(tmp_path, capsys):
+    """It was 1 failed without --out, and with --out exit 3 and no evidence ("no such scenario")."""
+    from reports.evidence_pack import verify_pack
+
+    path = write_feature(tmp_path, "empty.feature", EMPTY_EXAMPLES)
+    for argv in ([], ["--out", str(tmp_path / "out")]):
+        assert main(["features", str(path), *argv]) == 1
+        printed = capsys.readouterr().out
+        assert "empty.feature:8: the Examples table has no rows" in printed and "ERRORED" in printed
+        assert "1 scenario: 1 errored" in printed
+    (scenario,) = json.loads((tmp_path / "out" / "evidence.json").read_text())["scenarios"]
+    assert scenario["status"] == "errored" and "the Examples table has no rows" in scenario["failure"]
+    assert verify_pack(tmp_path / "out") == []
