@@ -151,4 +151,37 @@ def _not_evidence(evidence: Any) -> str | None:
         missing = [k for k in ("id", "feature_file", "name", "status") if not isinstance(scenario, dict) or k not in scenario]
         if missing:
             return f"scenario {number} has no {missing[0]!r}"
+    return _misshapen(evidence)
+
+
+_TEXT_LISTS = ("tags", "rules", "requirements")  # a scenario's fields the readers take as lists of text
+
+
+def _misshapen(evidence: dict[str, Any]) -> str | None:
+    """The first field the readers (diff, traceability, the page) would trip on, named by its place, or None:
+    valid JSON is not yet evidence."""
+    manifest, summary = evidence["manifest"], evidence["summary"]
+    for key in ("packages", "modelling_decisions"):
+        if manifest.get(key) is not None and not isinstance(manifest[key], dict):
+            return f"manifest.{key} is not an object"
+    features = manifest.get("features")
+    if features is not None and not isinstance(features, list):
+        return "manifest.features is not a list"
+    for number, feature in enumerate(features or []):
+        if not isinstance(feature, dict) or not all(isinstance(feature.get(k), str) for k in ("path", "sha256")):
+            return f"manifest.features[{number}] is not an object with a text 'path' and 'sha256'"
+    for key, value in summary.items():
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"summary.{key} is not a whole number"
+    for number, scenario in enumerate(evidence["scenarios"]):
+        for key in ("id", "feature_file", "name", "status"):
+            if not isinstance(scenario[key], str):
+                return f"scenarios[{number}].{key} is not text"
+        for key in _TEXT_LISTS:
+            value = scenario.get(key)
+            if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                return f"scenarios[{number}].{key} is not a list of text"
+        for key in ("failure", "reason"):
+            if scenario.get(key) is not None and not isinstance(scenario[key], str):
+                return f"scenarios[{number}].{key} is not text"
     return None

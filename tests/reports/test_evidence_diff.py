@@ -208,3 +208,38 @@ def test_a_scenario_removed_since_the_baseline_is_listed_on_the_page_without_a_l
     section = re.search(r'<section id="baseline">.*?</section>', (out / "evidence.html").read_text(), re.S).group(0)
     removed = re.search(r"<h3>Removed \(1\)</h3>\s*<ul class=\"diff\">(.*?)</ul>", section, re.S)
     assert removed and "new one" in removed.group(1) and "<a " not in removed.group(1)
+
+
+@pytest.mark.parametrize(("where", "value", "says"), [
+    (("manifest", "packages"), "x", "manifest.packages is not an object"),
+    (("manifest", "features"), [1], "manifest.features[0] is not an object"),
+    (("scenarios", 0, "tags"), 5, "scenarios[0].tags is not a list of text"),
+    (("scenarios", 0, "rules"), 5, "scenarios[0].rules is not a list of text"),
+    (("summary", "failed"), "1", "summary.failed is not a whole number"),
+])
+def test_evidence_of_the_wrong_shape_is_one_line_naming_the_field_before_anything_runs(runs, tmp_path, capsys, where,
+                                                                                         value, says):
+    """Valid JSON with a field of the wrong type (and SHA256SUMS recomputed) gave a traceback from the diff,
+    and from --baseline only after the whole suite had run."""
+    import shutil
+    import time
+
+    from reports.evidence_pack import CHECKED_FILES
+    from reports.integrity import write_checksums
+    from tests.cli.conftest import one_line_error
+
+    tmp, old, _ = runs
+    bad = tmp_path / "bad"
+    shutil.copytree(tmp / "old", bad)
+    edited = copy.deepcopy(old)
+    target = edited
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    (bad / "evidence.json").write_text(json.dumps(edited))
+    write_checksums(bad, CHECKED_FILES)
+    error = one_line_error(capsys, ["evidence", "diff", str(bad), str(tmp / "new")])
+    assert f"{bad / 'evidence.json'}: not sm-harness evidence: {says}" in error
+    started = time.monotonic()
+    error = one_line_error(capsys, ["features", str(tmp / "old-features"), "--baseline", str(bad)])
+    assert says in error and time.monotonic() - started < 2
