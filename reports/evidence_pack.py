@@ -66,9 +66,16 @@ def write_pack(folder: Path | str, evidence: Mapping[str, Any], step_definitions
 def verify_pack(folder: Path | str) -> list[str]:
     """Everything wrong with an evidence folder as written, one line each (empty when it is intact): its
     files against SHA256SUMS, the evidence.json digest its page shows, and its outputs' counts. A folder
-    that is not an evidence folder at all raises DomainError (read_evidence)."""
+    that is not an evidence folder at all raises DomainError (read_evidence); a pack (it has SHA256SUMS)
+    whose evidence.json was altered past reading is not intact, and says so."""
     folder = Path(folder)
-    evidence = read_evidence(folder)
+    try:
+        evidence = read_evidence(folder)
+    except DomainError as error:
+        problems = check_checksums(folder, CHECKED_FILES) if (folder / SHA256SUMS).is_file() else []
+        if not problems:
+            raise  # not a pack, or one as written that this version cannot read: bad input
+        return [*problems, f"{EVIDENCE_JSON}: cannot be read as evidence: {error}"]
     problems = check_checksums(folder, CHECKED_FILES)
     if (folder / EVIDENCE_HTML).is_file():
         shown = _SHOWN_DIGEST.search((folder / EVIDENCE_HTML).read_text(encoding="utf-8", errors="replace"))

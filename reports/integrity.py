@@ -49,8 +49,8 @@ def read_checksums(folder: Path | str) -> dict[str, str]:
 
 
 def check_checksums(folder: Path | str, names: Sequence[str]) -> list[str]:
-    """One line per problem: no SHA256SUMS, a listed file missing or changed, a file of `names` present but
-    not listed (added after the pack was written). Empty when the folder is as it was written."""
+    """One line per problem: no SHA256SUMS, a listed file missing or changed, a file present but not listed
+    (added after the pack was written; those of `names` first). Empty when the folder is as it was written."""
     folder = Path(folder)
     if not (folder / SHA256SUMS).is_file():
         return [f"{folder}: no {SHA256SUMS}, so the pack cannot be verified"]
@@ -64,6 +64,7 @@ def check_checksums(folder: Path | str, names: Sequence[str]) -> list[str]:
             problems.append(f"{name}: listed in {SHA256SUMS} but missing")
         elif sha256_file(folder / name) != digest:
             problems.append(f"{name}: changed since the pack was written (its SHA-256 differs from {SHA256SUMS})")
+    unlisted = [*(n for n in names if (folder / n).is_file()), *sorted(p.name for p in folder.iterdir())]
     problems += [f"{name}: present but not listed in {SHA256SUMS} (added after the pack was written)"
-                 for name in names if name not in sums and (folder / name).is_file()]
+                 for name in dict.fromkeys(unlisted) if name not in sums and name != SHA256SUMS]
     return problems

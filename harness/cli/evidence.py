@@ -6,15 +6,17 @@ diff: exit code 0 when nothing regressed, 1 when anything did (a scenario newly 
 after passing, an added scenario failing, a rule or requirement that lost its proof), 2 for bad input (a
 folder that is not an evidence folder, or one altered since it was written: one line saying which and why).
 verify: exit code 0 when every folder is intact (its files match its SHA256SUMS, its page shows the digest of
-its evidence.json, its outputs' counts agree), 1 when any is not (each problem on a line), 2 for bad input.
+its evidence.json, its outputs' counts agree), 1 when any is not (each problem on a line), 2 when any is not
+an evidence pack; every folder named is checked and reported.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_REGRESSED, EXIT_NOT_INTACT = 0, 1, 1
+EXIT_OK, EXIT_REGRESSED, EXIT_NOT_INTACT, EXIT_BAD_INPUT = 0, 1, 1, 2
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -50,20 +52,25 @@ def diff_command(args: argparse.Namespace) -> int:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    from reports.evidence_pack import CHECKED_FILES, read_evidence, verify_pack
+    """Every folder named is checked and reported; the exit code is the worst (bad input 2, not intact 1)."""
+    from dsp.errors import DomainError
+    from reports.evidence_pack import CHECKED_FILES, verify_pack
     from reports.integrity import sha256_file
 
+    worst = EXIT_OK
     for folder in args.folders:
-        read_evidence(folder)  # every folder an evidence folder before any verdict (bad input: exit 2)
-    intact = True
-    for folder in args.folders:
-        problems = verify_pack(folder)
+        try:
+            problems = verify_pack(folder)
+        except DomainError as error:  # not an evidence pack: its one line, and on to the next folder
+            print(f"sm-harness: error: {error}", file=sys.stderr)
+            worst = max(worst, EXIT_BAD_INPUT)
+            continue
         if problems:
-            intact = False
+            worst = max(worst, EXIT_NOT_INTACT)
             print(f"{folder}: NOT INTACT")
             print("\n".join(f"  {p}" for p in problems))
         else:
             present = sum(1 for name in CHECKED_FILES if (Path(folder) / name).is_file())
             print(f"{folder}: intact: {present} files match SHA256SUMS, evidence.json SHA-256 "
                   f"{sha256_file(Path(folder) / 'evidence.json')}, the counts agree")
-    return EXIT_OK if intact else EXIT_NOT_INTACT
+    return worst

@@ -150,3 +150,24 @@ def test_a_folder_caught_between_two_runs_is_the_old_pack_or_the_new_whole(writt
         seen.add(finished)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left beside it
     assert seen == {True, False}
+
+
+def test_every_folder_is_verified_and_the_exit_code_is_the_worst(written, tmp_path, capsys):
+    """A damaged evidence.json in a pack is NOT INTACT (it was 'not a pack', exit 2), a file nobody listed is
+    reported, and verification goes on past a bad folder to the tampered ones after it."""
+    damaged, added, tampered = (tmp_path / name for name in ("damaged", "added", "tampered"))
+    for folder in (damaged, added, tampered):
+        shutil.copytree(written, folder)
+    with open(damaged / "evidence.json", "ab") as file:
+        file.write(b"x")
+    (added / "notes.txt").write_text("mine")
+    (tampered / "junit.xml").write_text((tampered / "junit.xml").read_text().replace('failures="1"', 'failures="0"'))
+    assert main(["evidence", "verify", str(damaged), str(added)]) == 1
+    printed = capsys.readouterr().out
+    assert f"{damaged}: NOT INTACT" in printed and "evidence.json: changed since the pack was written" in printed
+    assert "evidence.json: cannot be read as evidence" in printed
+    assert f"{added}: NOT INTACT" in printed and "notes.txt: present but not listed in SHA256SUMS" in printed
+    assert main(["evidence", "verify", str(tmp_path / "nothing"), str(written), str(tampered)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"sm-harness: error: {tmp_path / 'nothing'}: no such evidence folder\n"
+    assert f"{written}: intact" in captured.out and f"{tampered}: NOT INTACT" in captured.out
