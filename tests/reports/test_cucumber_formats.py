@@ -116,7 +116,7 @@ def tester(tmp_path_factory) -> Pack:
     (folder / "features").mkdir()
     (folder / "features" / "a_broken.feature").write_text(BROKEN_FEATURE)
     (folder / "features" / "tester.feature").write_text(TESTER_FEATURE)
-    return _pack([folder / "features"], folder)
+    return _pack([folder / "features"], folder / "out")  # --out never holds the user's own files
 
 
 @pytest.fixture(scope="module")
