@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.serve.outbox import DeliveryPolicy
     from harness.serve.state import ServeState, identity_of
     from harness.serve.endpoint import DEFAULT_MAX_BYTES, DuisEndpoint, EndpointConfig
-    from harness.serve.http_server import uvicorn_config
+    from harness.serve.http_server import listen, uvicorn_config
     from harness.serve.rtds_world import build_served_world
     from harness.serve.signing import Signatures, load_identity, load_trust
 
@@ -75,7 +75,12 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.hold_hours <= 24 * 365 or not 0 < args.delivery_timeout <= 3600:
         print("sm-harness: error: --hold-hours must be in (0, 8760] and --delivery-timeout in (0, 3600]", file=sys.stderr)
         return 2
-    max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    for option in ("scenario", "state", "schema", "trust", "signing_key", "signing_cert", "deliver_to"):
+        if getattr(args, option) == "":  # an empty value is no value: it must not quietly mean the default
+            print(f"sm-harness: error: --{option.replace('_', '-')} is empty: give a value or leave the option out",
+                  file=sys.stderr)
+            return 2
+    max_bytes = DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes
     if max_bytes <= 0:
         print("sm-harness: error: --max-bytes must be > 0", file=sys.stderr)
         return 2
@@ -96,8 +101,17 @@ def run(args: argparse.Namespace) -> int:
         if args.deliver_to is not None:
             check_url(args.deliver_to)
         served = build_served_world(args.rules, args.scenario)
+        state_before = _file_size(args.state)
         state = ServeState.open(args.state, identity_of(served.ruleset.value, served.scenario), policy)
     except DomainError as error:
+        print(f"sm-harness: error: {error}", file=sys.stderr)
+        return 2
+    try:
+        sockets = listen(args.host, args.port)  # bound before anything says it serves
+    except OSError as error:
+        state.close()
+        if state.fresh and args.state:
+            _undo_new_state(args.state, state_before)
         print(f"sm-harness: error: {error}", file=sys.stderr)
         return 2
     config = EndpointConfig(schema=schema, deliver_to=args.deliver_to, max_bytes=max_bytes, decisions=decisions,
@@ -116,11 +130,31 @@ def run(args: argparse.Namespace) -> int:
     print(f"sm-harness: serving DUIS under {served.ruleset.value} at http://{args.host}:{args.port}/api/v1/serviceS|D|T "
           f"({checks}, {signing})", file=sys.stderr, flush=True)
     try:
-        uvicorn.Server(uvicorn_config(create_app(endpoint), args.host, args.port)).run()
-    except OSError as error:  # e.g. the port is taken
-        print(f"sm-harness: error: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
-        return 2
+        uvicorn.Server(uvicorn_config(create_app(endpoint), args.host, args.port)).run(sockets=sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
     return 0
+
+
+def _file_size(path: str | None) -> int | None:
+    """The size of the file at `path` before `serve` opened it (None: there was none)."""
+    import os
+
+    try:
+        return None if path is None else os.path.getsize(path)
+    except OSError:
+        return None
+
+
+def _undo_new_state(path: str, size_before: int | None) -> None:
+    """A state `serve` made just now and will not use: the new file removed, an empty one emptied again."""
+    import os
+
+    if size_before is None:
+        os.unlink(path)
+    elif size_before == 0:
+        os.truncate(path, 0)
 
 
 def _log_to_stderr() -> None:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import socket
 from dataclasses import dataclass
 from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["ServerLimits", "TimelyH11Protocol", "uvicorn_config"]
+__all__ = ["ServerLimits", "TimelyH11Protocol", "listen", "uvicorn_config"]
 
 _408 = b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
 
@@ -85,6 +86,34 @@ def uvicorn_config(app: Any, host: str, port: int, limits: ServerLimits = Server
         limit_concurrency=max(16, connections), timeout_keep_alive=int(max(1, limits.keep_alive_seconds)),
         h11_max_incomplete_event_size=limits.header_bytes, backlog=2048,
     )
+
+
+def listen(host: str, port: int, backlog: int = 2048) -> list[socket.socket]:
+    """Listening sockets for every address `host` names (as asyncio's create_server binds them), bound
+    before anything claims to serve and handed to uvicorn. OSError, naming host:port, if one cannot be."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as error:  # socket.gaierror: a host that is no address of this machine
+        raise OSError(f"cannot listen on {where}: {error.strerror or error}") from None
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as error:
+                raise OSError(f"cannot listen on {where}: {error.strerror or error}") from None
+            sock.listen(backlog)
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
 
 
 def _raise_file_limit() -> int:

@@ -2,10 +2,15 @@
 than accepting it and losing every message later."""
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+
 import pytest
 
 from harness.serve.state import ServeState, identity_of
-from tests.cli.conftest import one_line_error
+from tests.cli.conftest import ROOT, one_line_error
 
 
 @pytest.mark.parametrize(
@@ -39,3 +44,57 @@ def test_a_state_file_that_cannot_be_used_is_refused_at_start(tmp_path, capsys):
     legacy.close()
     assert "made for --rules legacy (no scenario), not --rules mp105" in one_line_error(
         capsys, ["serve", "--rules", "mp105", "--state", str(tmp_path / "legacy.db")])
+
+
+def _serve_process(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "harness.cli", "serve", *args], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+
+
+def test_a_port_already_in_use_is_one_line_naming_it_and_no_claim_to_serve(tmp_path):
+    """serve said it was serving, then uvicorn printed its own error and exited 3."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _serve_process("--port", str(port), "--state", str(tmp_path / "state.db"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"sm-harness: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert not (tmp_path / "state.db").exists()  # the state it would have made is not left behind
+
+
+def test_a_host_that_is_no_address_is_one_line_naming_it():
+    result = _serve_process("--host", "256.1.1.1", "--port", "8079")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "serving" not in result.stderr
+    assert result.stderr.startswith("sm-harness: error: cannot listen on 256.1.1.1:8079: "), result.stderr
+
+
+def _refused(*args: str) -> str:
+    """serve as a process (a regression that serves instead is cut off by the timeout): its one line."""
+    result = _serve_process("--port", str(_free_port()), *args)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "serving" not in result.stderr
+    return result.stderr.strip()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_a_body_limit_that_is_not_positive_is_refused_not_taken_as_the_default(value):
+    """--max-bytes 0 quietly became 16 MiB."""
+    assert _refused("--max-bytes", value) == "sm-harness: error: --max-bytes must be > 0"
+
+
+@pytest.mark.parametrize("option", ["--scenario", "--state", "--schema", "--trust", "--deliver-to"])
+def test_an_empty_option_value_is_refused_not_taken_as_leaving_it_out(option):
+    """--trust '' served with signatures unchecked, --schema '' without validation."""
+    assert _refused(f"{option}=") == f"sm-harness: error: {option} is empty: give a value or leave the option out"
+
+
+def test_an_empty_signing_key_is_refused_not_taken_as_signing_nothing():
+    assert "--signing-key is empty" in _refused("--signing-key=", "--signing-cert=")
