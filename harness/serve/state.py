@@ -70,22 +70,29 @@ class ServeState:
                 raise StateError(f"--state {shown}: is a folder; give a file (it is created if absent)")
             if not target.parent.is_dir():
                 raise StateError(f"--state {shown}: the folder {target.parent} does not exist")
+        connection: sqlite3.Connection | None = None
+        opened = False
         try:
             connection = sqlite3.connect(shown, isolation_level=None, check_same_thread=False, timeout=0.2)
             if path is not None:
                 connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+                _refuse_a_foreign_database(connection, shown)  # before anything is written to it
                 mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode != "wal":
                     raise StateError(f"--state {shown}: the file system does not support SQLite's WAL mode")
                 connection.execute("PRAGMA synchronous = NORMAL")
             connection.executescript(_TABLES)
             connection.execute("BEGIN IMMEDIATE")  # the write lock, kept (EXCLUSIVE): a second serve is refused
+            opened = True
         except sqlite3.OperationalError as error:
             if "locked" in str(error):
                 raise StateError(f"--state {shown}: in use by another sm-harness serve") from None
             raise StateError(f"--state {shown}: cannot be opened: {error}") from None
         except sqlite3.DatabaseError as error:
             raise StateError(f"--state {shown}: not an sm-harness state database ({error})") from None
+        finally:
+            if connection is not None and not opened:
+                connection.close()  # refused: let the file go
         try:
             return cls._checked(cls(connection, shown, policy), identity)
         except BaseException:
@@ -230,6 +237,43 @@ class StoredTransforms:
         with self.state.lock:
             (count,) = self.state.db.execute("SELECT COUNT(*) FROM transforms").fetchone()
         return int(count)
+
+
+def _tables(connection: sqlite3.Connection) -> dict[str, list[str]]:
+    """Each table's (and view's) column names, SQLite's own tables aside."""
+    names = [name for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")]
+    return {name: [column for (_, column, *_) in connection.execute("SELECT * FROM pragma_table_info(?)", (name,))]
+            for name in names}
+
+
+def _state_tables() -> dict[str, list[str]]:
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.executescript(_TABLES)
+        return _tables(scratch)
+    finally:
+        scratch.close()
+
+
+_STATE_TABLES = _state_tables()
+
+
+def _refuse_a_foreign_database(connection: sqlite3.Connection, shown: str) -> None:
+    """A database that holds anything but sm-harness state is another application's: refused, untouched.
+    An empty one (or a new file) becomes state; one with only sm-harness's tables is state (its meta,
+    if it holds any row, names the format; an empty meta is a state whose first start was cut short)."""
+    found = _tables(connection)
+    if not found:
+        return
+    ours = all(_STATE_TABLES.get(name) == columns for name, columns in found.items())
+    if ours and "meta" in found:
+        keys = {key for (key,) in connection.execute("SELECT key FROM meta")}
+        ours = not keys or "format" in keys
+    if not ours:
+        listed = ", ".join(list(found)[:12]) + (", ..." if len(found) > 12 else "")
+        raise StateError(f"--state {shown}: not an sm-harness state database (it holds tables {listed}); "
+                         "give another file")
 
 
 def identity_of(ruleset: str, scenario: str | None) -> dict[str, Any]:

@@ -98,3 +98,53 @@ def test_an_empty_option_value_is_refused_not_taken_as_leaving_it_out(option):
 
 def test_an_empty_signing_key_is_refused_not_taken_as_signing_nothing():
     assert "--signing-key is empty" in _refused("--signing-key=", "--signing-cert=")
+
+
+def _database(path, *statements: str):
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    for statement in statements:
+        connection.execute(statement)
+    connection.commit()
+    connection.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("statements", "tables"),
+    [
+        (["CREATE TABLE users (id INTEGER, name TEXT)", "INSERT INTO users VALUES (1, 'ann')"], "users"),
+        (["CREATE TABLE outbox (id INTEGER, note TEXT)", "CREATE TABLE meta (key TEXT, value TEXT)"], "meta, outbox"),
+        (["CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", "INSERT INTO meta VALUES ('owner', 'crm')"], "meta"),
+        (["CREATE TABLE smi (device_id TEXT PRIMARY KEY, record TEXT NOT NULL)", "CREATE TABLE notes (n TEXT)"], "notes, smi"),
+    ],
+    ids=["other-tables", "same-names-other-columns", "meta-of-another-app", "ours-and-another"],
+)
+def test_another_applications_database_is_refused_before_anything_is_written_to_it(capsys, tmp_path, statements, tables):
+    """It was taken as a new state (tables added, WAL on), or refused after it had been changed."""
+    import hashlib
+
+    mine = _database(tmp_path / "mine.db", *statements)
+    before = hashlib.sha256(mine.read_bytes()).hexdigest()
+    with socket.socket() as taken:  # a regression that took the file would stop at the port, not serve for ever
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        refused = one_line_error(capsys, ["serve", "--port", str(taken.getsockname()[1]), "--state", str(mine)])
+    assert refused == (
+        f"sm-harness: error: --state {mine}: not an sm-harness state database (it holds tables {tables}); give another file")
+    assert hashlib.sha256(mine.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.db"]  # no -wal or -shm beside it
+
+
+def test_an_empty_file_or_an_empty_database_becomes_a_new_state(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    blank = _database(tmp_path / "blank.db")
+    for path in (empty, blank, tmp_path / "new.db"):
+        state = ServeState.open(path, identity_of("mp105", None))
+        assert state.fresh
+        state.close()
+        again = ServeState.open(path, identity_of("mp105", None))  # and it is state now
+        assert not again.fresh
+        again.close()
