@@ -88,7 +88,7 @@ def create_app(endpoint: DuisEndpoint) -> Starlette:
         )
 
     def clock(params, body):
-        return endpoint.advance(float(_field(body, "advance_seconds", (int, float))))
+        return endpoint.advance(_field(body, "advance_seconds", (int, float)))  # range-checked as given: float() overflows
 
     def outbox(params, query):
         state = query.get("state") or None
@@ -205,10 +205,14 @@ async def _json_body(request: Request, timeout: float) -> dict[str, Any]:
     return body
 
 
-def _whole(query: dict[str, Any], name: str, default: int) -> int:
+SQLITE_INTEGER_MAX = 2**63 - 1  # an id beyond this is none the outbox can hold (SQLite would overflow)
+
+
+def _whole(query: dict[str, Any], name: str, default: int, most: int = SQLITE_INTEGER_MAX) -> int:
     text = str(query.get(name, default))
-    if not text.isdigit():
-        raise BadRequest(f"{name} {_printable(text)!r}: expected a whole number")
+    if not (text.isascii() and text.isdigit()) or int(text) > most:  # isdigit alone passes '²', which int() refuses
+        shown = _printable(text[:40]) + ("..." if len(text) > 40 else "")
+        raise BadRequest(f"{name} {shown!r}: expected a whole number from 0 to {most}")
     return int(text)
 
 

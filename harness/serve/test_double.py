@@ -111,7 +111,9 @@ class TestDouble:
 
     def advance(self, seconds: float) -> dict[str, Any]:
         if not 0 <= seconds <= 10 * 365 * 86400:
-            raise DomainError(f"advance_seconds must be between 0 and ten years, got {seconds}")
+            shown = str(seconds)
+            raise DomainError(f"advance_seconds must be between 0 and ten years, got {shown[:40]}{'...' if len(shown) > 40 else ''}")
+        seconds = float(seconds)
         with self._lock:
             self._offset += seconds
             self._catch_up()

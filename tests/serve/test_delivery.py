@@ -153,6 +153,45 @@ def test_the_outbox_endpoint_pages_with_counts_and_refuses_bad_parameters():
         assert answer.status_code == 400 and "error" in answer.json()
 
 
+@pytest.mark.parametrize("after", ["999999999999999999999999999999", str(2**63), "\u00b2", "-5"],
+                         ids=["10**30", "2**63", "superscript-2", "-5"])
+def test_an_outbox_id_no_sqlite_integer_holds_is_a_400_in_one_line_not_a_500(after, caplog):
+    """after=10**30 was an OverflowError, HTTP 500 and a traceback in the server's log."""
+    client = _test_client()
+    answer = client.get("/test/outbox", params={"after": after})
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error.startswith("after ") and "expected a whole number from 0 to 9223372036854775807" in error
+    assert "\n" not in error and len(error) < 200
+    assert not [r for r in caplog.records if r.exc_info]
+    assert client.get("/test/outbox", params={"after": str(2**63 - 1)}).json()["messages"] == []
+
+
+@pytest.mark.parametrize("seconds", [10**400, -(10**400), 10**30, float("inf"), float("nan")],
+                         ids=["10**400", "-10**400", "10**30", "inf", "nan"])
+def test_a_clock_advance_no_float_holds_is_a_400_in_one_line_not_a_500(seconds):
+    """advance_seconds 10**400 overflowed in float(): HTTP 500."""
+    import json
+
+    client = _test_client()
+    answer = client.post("/test/clock", content=json.dumps({"advance_seconds": seconds}),
+                         headers={"content-type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"].startswith("advance_seconds must be between 0 and ten years, got ")
+    assert client.post("/test/clock", json={"advance_seconds": 60}).status_code == 200
+
+
+def _test_client():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from harness.serve.app import create_app
+
+    return TestClient(create_app(DuisEndpoint(build_served_world("mp105"), EndpointConfig(schema=XSD_DIR))))
+
+
 @pytest.mark.slow
 def test_a_receiver_down_for_30_seconds_then_up_gets_everything_once():
     """The issue's case: with --deliver-to down, each message was tried 3 times in 1.2 s and dropped."""
