@@ -12,20 +12,26 @@ Order: messages with the same `ordering_key` (the recipient User and the device 
 are delivered one at a time, oldest first, so a device's response never overtakes its earlier alert;
 messages about other devices do not wait behind a failing one.
 
-Memory: the queue is the table; only the messages being attempted are held in memory. Messages in a
-final state are pruned once their hold period is over.
+Memory: the queue is the table; only the messages being attempted are held in memory. A message in a
+final state (delivered, refused, expired) is deleted one hold period after it finished; one that never
+reached the receiver (refused, expired) is logged as it is deleted, so it leaves a trace (`kept` messages
+are never deleted).
 """
 from __future__ import annotations
 
+import logging
 import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["DeliveryPolicy", "Message", "Outbox", "STATES", "TABLE"]
+
+log = logging.getLogger("sm_harness.serve.outbox")
 
 STATES = ("pending", "delivered", "refused", "expired", "kept")
 TABLE = """
@@ -165,8 +171,15 @@ class Outbox:
             gone = db.execute("SELECT id, recipient, device, attempts FROM outbox WHERE state = 'pending' AND expires <= ?",
                               (now,)).fetchall()
             db.execute("UPDATE outbox SET state = 'expired', finished = ? WHERE state = 'pending' AND expires <= ?", (now, now))
-            db.execute("DELETE FROM outbox WHERE state IN ('delivered', 'refused', 'expired') AND finished < ?",
-                       (now - self.policy.hold_seconds,))
+            cutoff = now - self.policy.hold_seconds
+            undelivered = db.execute(
+                "SELECT id, kind, recipient, device, state, attempts, outcome, finished FROM outbox"
+                " WHERE state IN ('refused', 'expired') AND finished < ? ORDER BY id", (cutoff,)).fetchall()
+            db.execute("DELETE FROM outbox WHERE state IN ('delivered', 'refused', 'expired') AND finished < ?", (cutoff,))
+        for message_id, kind, recipient, device, state, attempts, outcome, finished in undelivered:
+            log.warning("message=%s kind=%s recipient=%s device=%s: deleted from the outbox, never delivered "
+                        "(%s at %s after %s attempts, last %s)", message_id, kind, recipient, device or "-", state,
+                        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(finished)), attempts, outcome or "-")
         return [tuple(row) for row in gone]
 
     def _finish(self, message: Message, state: str, now: float, outcome: str, attempts: int | None = None) -> None:

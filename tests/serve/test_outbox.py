@@ -65,6 +65,33 @@ def test_pending_messages_past_their_hold_period_expire_and_old_final_ones_are_p
     assert outbox.counts()["delivered"] == 0  # delivered at 0, pruned once 100 s (the hold period) had passed
 
 
+def test_a_message_never_delivered_is_logged_when_it_is_deleted_one_hold_period_after_it_finished(state, caplog):
+    """Expired and refused messages vanished from /test/outbox (their counts back to 0) with no trace."""
+    import logging
+
+    outbox = state.outbox
+    delivered = outbox.add("dcc_alert", b"<a/>", "U", "A", 0.0, deliver=True)
+    refused = outbox.add("dcc_alert", b"<a/>", "U", "B", 0.0, deliver=True)
+    expired = outbox.add("response", b"<r/>", "U", "C", 0.0, deliver=True)
+    for message in outbox.due(0.0, 3, set()):
+        {delivered: outbox.delivered, refused: outbox.refused}.get(message.id, outbox.failed)(message, 0.0, "HTTP 4xx")
+    outbox.expire(100.0)  # C's hold period is over: it expires, and stays in sight one more hold period
+    assert outbox.counts() == {"pending": 0, "delivered": 1, "refused": 1, "expired": 1, "kept": 0}
+    with caplog.at_level(logging.INFO, logger="sm_harness"):
+        outbox.expire(100.0)
+        assert caplog.records == [] and outbox.counts()["refused"] == 1  # A and B finished at 0: in sight until 100
+        outbox.expire(150.0)
+        assert outbox.counts() == {"pending": 0, "delivered": 0, "refused": 0, "expired": 1, "kept": 0}
+        outbox.expire(200.5)
+    assert outbox.counts() == {state: 0 for state in outbox.counts()}
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 2, lines  # the delivered one leaves no line: it was delivered
+    assert lines[0].startswith(f"message={refused} kind=dcc_alert recipient=U device=B: deleted from the outbox, "
+                               "never delivered (refused at 1970-01-01T00:00:00Z after 1 attempts")
+    assert lines[1].startswith(f"message={expired} kind=response recipient=U device=C: deleted from the outbox, "
+                               "never delivered (expired at 1970-01-01T00:01:40Z after 1 attempts")
+
+
 def test_the_outbox_pages_through_everything_in_order(state):
     for n in range(25):
         state.outbox.add("response", f"<r n='{n}'/>".encode(), "U", f"D{n}", 0.0, deliver=True)
