@@ -4,9 +4,9 @@
 
 Written here rather than taken from pytest, so that (1) its counts are the evidence's by construction, a
 feature file that cannot be run included; (2) a test is named as a tester knows it: `classname` is the
-feature file's path (`features.alerts.dcc_alert_recipients`), `name` the scenario's name with its example
-row, both stable from run to run, where pytest's names carry a generated module number that shifts when a
-file is added; (3) each `testcase` carries Xray's properties:
+feature file's path (`features.alerts.dcc_alert_recipients`; features.runner.suite shows it the same
+from any working directory), `name` the scenario's name with its example row, both stable from run to
+run, where pytest's names carry a generated module number that shifts when a file is added; (3) each `testcase` carries Xray's properties:
 
 - `requirements`: the scenario's rule IDs (`@R-VER-2`), requirement IDs (`@Req-1`) and Jira requirement
   keys (`@REQ_ABC-12`, Xray's own Cucumber convention), comma-separated;

@@ -58,17 +58,28 @@ def feature_files(paths: list[str]) -> list[tuple[Path, str]]:
             raise DomainError(f"{given} is not a .feature file")
         else:
             files = [path.resolve()]
+        anchor = path.resolve() if path.is_dir() else path.resolve().parent
         for file in files:
             if all(file != f for f, _ in found):
-                found.append((file, _shown(file)))
-    return found
+                found.append((file, _shown(file, anchor)))
+    return _unique(found)
 
 
-def _shown(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+def _shown(path: Path, named: Path) -> str:
+    """A feature file's path as the reports show it, the same wherever the command is run from (JUnit's
+    `classname` comes from it, and Xray, Zephyr and TestRail key tests on it): from the top of the git work
+    tree holding it, else from the folder the user named (its name included: `acceptance/x.feature`)."""
+    top = next((d for d in (path.parent, *path.parent.parents) if (d / ".git").exists()), None)
+    return path.relative_to(top if top is not None else named.parent).as_posix()
+
+
+def _unique(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Two files shown alike (folders of one name in two places, outside any git work tree) are shown by
+    their absolute paths instead, so no two tests share a name."""
+    counts: dict[str, int] = {}
+    for _, shown in found:
+        counts[shown] = counts.get(shown, 0) + 1
+    return [(file, shown if counts[shown] == 1 else file.as_posix()) for file, shown in found]
 
 
 # --- running ---------------------------------------------------------------------------------------------

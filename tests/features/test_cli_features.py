@@ -46,7 +46,8 @@ def test_a_testers_wrong_expectation_fails_with_a_readable_message(tmp_path, cap
     path = write_feature(tmp_path, "ours.feature", TESTER_FEATURE.format(expected="Suspended"))
     assert main(["features", str(path)]) == 1
     out = capsys.readouterr().out
-    expected = (f'{path}:20: Then device "E1" has SMI status "Suspended": expected "E1" to have SMI status '
+    shown = f"{path.parent.name}/{path.name}"  # outside a git work tree: from the folder the file is in
+    expected = (f'{shown}:20: Then device "E1" has SMI status "Suspended": expected "E1" to have SMI status '
                 "Suspended, but the SMI says Commissioned")
     assert expected in out
     assert "Traceback" not in out
@@ -235,3 +236,33 @@ def test_publishing_never_leaves_a_stale_file_beside_new_ones_nor_deletes_the_us
     (out / "notes.txt").write_text("the user's own")
     assert main(["features", str(tmp_path / "ours.feature"), "--out", str(out)]) == 2
     assert (out / "notes.txt").read_text() == "the user's own"
+
+
+def test_junit_names_a_test_alike_from_any_working_directory(tmp_path, monkeypatch):
+    """Xray, Zephyr and TestRail key a test on its classname and name: run from the folder's parent, from
+    inside it, from elsewhere by an absolute path, and by a relative path from a sibling, the same files
+    gave four classnames (feats.review, review, tmp...feats.review); and inside a git work tree, from its top."""
+    from xml.etree import ElementTree
+
+    feats = tmp_path / "project" / "feats"
+    feats.mkdir(parents=True)
+    write_feature(feats, "review.feature", TESTER_FEATURE.format(expected="Commissioned"))
+    (tmp_path / "elsewhere").mkdir()
+
+    runs = iter(range(10))
+
+    def names(cwd, given) -> set[tuple[str, str]]:
+        monkeypatch.chdir(cwd)
+        out = tmp_path / "packs" / f"run{next(runs)}"
+        assert main(["features", given, "--out", str(out)]) == 0
+        root = ElementTree.parse(out / "junit.xml").getroot()
+        return {(c.get("classname"), c.get("name")) for c in root.iter("testcase")} | {("suite", s.get("name")) for s in root.iter("testsuite")}
+
+    seen = [names(feats.parent, "feats"), names(feats, "."), names(tmp_path / "elsewhere", str(feats)),
+            names(tmp_path / "elsewhere", "../project/feats")]
+    assert all(s == seen[0] for s in seen), seen
+    assert ("feats.review", "The 11.2 response restores our stuck meter") in seen[0]
+    (tmp_path / ".git").mkdir()  # now the files are in a git work tree: shown from its top
+    in_git = names(feats, ".")
+    assert ("suite", "project/feats/review.feature") in in_git and ("project.feats.review", "The 11.2 response restores our stuck meter") in in_git
+    assert in_git == names(tmp_path / "elsewhere", str(feats / "review.feature")) == names(tmp_path, "project")
