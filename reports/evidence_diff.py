@@ -13,7 +13,7 @@ moved, renamed or shown from another working folder. What the diff reports:
 
 - scenarios added and removed, and every status change of a scenario in both runs: *newly failing* (now
   failed or errored, not before), *newly passing*, *no longer run* (now skipped), *still failing* (failed
-  to errored or back);
+  or errored in both runs, the same way or not: a known failure stays in sight);
 - rules and requirements whose proof was lost (proven before, not now) or gained, by the verdicts of the
   traceability matrix (reports.traceability) over the rule catalogue, so a rule proven only by a scenario
   that was removed or skipped shows as lost;
@@ -63,8 +63,8 @@ def evidence_diff(old: Mapping[str, Any], new: Mapping[str, Any], rules: Sequenc
     removed = [_ref(key, before[key]) for key in before if key not in pairs.values()]
     changes = []
     for key, old_key in pairs.items():
-        if before[old_key].get("status") != after[key].get("status"):
-            was, now = str(before[old_key].get("status")), str(after[key].get("status"))
+        was, now = str(before[old_key].get("status")), str(after[key].get("status"))
+        if was != now or now in FAILING_STATUSES:  # a scenario failing in both runs is listed as still failing
             changes.append({**_ref(key, after[key]), "was": was, "kind": _change(was, now)})
     rules_diff = _proof(old, new, rules)
     regressions = [c for c in changes if c["kind"] == NEWLY_FAILING or (c["kind"] == NO_LONGER_RUN and c["was"] == "passed")]

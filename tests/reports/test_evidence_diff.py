@@ -94,6 +94,18 @@ def test_the_command_prints_the_differences_and_exits_1_on_a_regression(runs, ca
     assert same["changed"] == same["added"] == same["removed"] == same["manifest"] == [] and not same["regressed"]
 
 
+def test_a_scenario_failing_in_both_runs_is_listed_as_still_failing_and_is_no_regression(runs):
+    """A release board keeps a known failure in sight: it used to be left out when its status was the same."""
+    _, _, new = runs
+    diff = evidence_diff(new, new)
+    assert [(c["name"], c["was"], c["status"], c["kind"]) for c in diff["changed"]] == [("flaky", "failed", "failed", "still failing")]
+    assert "expected response code E5" in diff["changed"][0]["failure"]
+    assert not diff["regressed"] and diff["regressions"] == 0
+    errored = copy.deepcopy(new)
+    next(s for s in errored["scenarios"] if s["name"] == "flaky")["status"] = "errored"
+    assert [(c["was"], c["status"], c["kind"]) for c in evidence_diff(new, errored)["changed"]] == [("failed", "errored", "still failing")]
+
+
 def test_scenarios_are_matched_by_name_not_line_and_a_moved_file_is_the_same_scenarios(runs):
     _, old, _ = runs
     moved = copy.deepcopy(old)
