@@ -97,8 +97,9 @@ RULES: tuple[Rule, ...] = (
          "be reached; in any other status a Non-Critical request fails E5 unless R-E5-3 lets it through.",
          TABLE_22, ("seed",)),
     Rule("R-E5-3", AUTHORISATION,
-         "A Suspended device refuses every Non-Critical request with E5 except 11.1, 6.23 and, for SMETS1 with "
-         "Command Variant 2, 2.2; the MP105 rule sets add 11.2 to those exceptions.",
+         "A Suspended device refuses every Non-Critical request with E5 except 11.1 and 6.23 (and, for SMETS1 "
+         "with Command Variant 2, 2.2 where R-E5-8's setting keeps the report's exception); the MP105 rule sets "
+         "add 11.2 to those exceptions.",
          f"{TABLE_22} (the Suspended exceptions, which MP105 extends with SR 11.2)", ("seed",)),
     Rule("R-E5-4", AUTHORISATION,
          "A device in Recovery refuses with E5 every request that concerns it; only Non-Device requests pass.",
@@ -111,8 +112,8 @@ RULES: tuple[Rule, ...] = (
          "Pre-Command together, so E5 checks it in Recovery; a transform alone is never checked.",
          "The project's decision (the simulator's supplier signs at once)", ("model",), in_rulebook=False),
     Rule("R-E5-8", AUTHORISATION,
-         "By default 2.2 with CV 2 to a Suspended SMETS1 device is processed, as the report and Annex C say; a "
-         "setting follows Annex B's E5 row, which leaves that exception out.",
+         "By default 2.2 with CV 2 to a Suspended SMETS1 device fails E5, as Annex B's E5 row (the legal text) "
+         "reads; a setting keeps the exception the report and Annex C name, for the DCC's practice they describe.",
          f"Seed §2 and Annex C §2.1 (the exception); {TABLE_22} (without it)", ("seed", "model"), in_rulebook=False),
     Rule("R-E17-1", AUTHORISATION,
          "Local delivery is asked for with Command Variant 2, 3, 6 or 7; it is never available for 8.1.1 or for a "
@@ -132,7 +133,7 @@ RULES: tuple[Rule, ...] = (
          f"DUIS schema: sr:LocalCommand; {CV_TABLE}; the I0 is the project's decision", ("duis", "model"),
          in_rulebook=False),
     Rule("R-E17-5", AUTHORISATION,
-         "The SMETS1 top-up that R-E5-8 lets through to a Suspended device passes E17 too: it is a code for the "
+         "The SMETS1 top-up that R-E5-8's setting lets through to a Suspended device passes E17 too: it is a code for the "
          "customer to key in, not a command over the HAN.",
          "The project's decision, so that the seed's exception is not undone by E17", ("model",), in_rulebook=False),
     Rule("R-E19-1", AUTHORISATION,

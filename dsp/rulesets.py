@@ -60,8 +60,9 @@ class DspSettings:
     table22_order: Table22Order = Table22Order.ANNEX_B
     # R-E4-1: the "limited number of specific Service Requests" E4 is not applied to (the seed names none)
     e4_exempt_srvs: frozenset[str] = frozenset()
-    # R-E5-8: 2.2 with CV 2 to a Suspended SMETS1 device is processed (the report and Annex C; not Annex B)
-    smets1_top_up_cv2_when_suspended: bool = True
+    # R-E5-8: 2.2 with CV 2 to a Suspended SMETS1 device fails E5, as Annex B's E5 row reads (the legal text
+    # wins); True keeps the exception the report (section 2) and Annex C name
+    smets1_top_up_cv2_when_suspended: bool = False
     # R-VER-5: a Suspended device reporting its SMI version, now Current again on the CPL, is restored
     restore_on_unchanged_version: bool = True
     # R-ALERT-2: N52 goes to "the Service Users": the gas supplier and (True) the gas transporter too
@@ -103,9 +104,10 @@ class DspSettings:
             "supplier or network operator): it discards it, and the user hears E21 after the response timeout",
             "R-E5-7": "CV 4 sent to a device stands for the transform and its Signed Pre-Command at once, so E5 "
             "applies to it in Recovery; a transform alone (DUIS serviceT) is never checked against the status",
-            "R-E5-8": "2.2 with CV 2 to a Suspended SMETS1 device is processed (report and Annex C; Annex B's E5 "
-            "row omits it)" if self.smets1_top_up_cv2_when_suspended
-            else "2.2 with CV 2 to a Suspended SMETS1 device fails E5 (Annex B's E5 row as written)",
+            "R-E5-8": "2.2 with CV 2 to a Suspended SMETS1 device is processed, as the report and Annex C say "
+            "(Annex B's E5 row omits it)" if self.smets1_top_up_cv2_when_suspended
+            else "2.2 with CV 2 to a Suspended SMETS1 device fails E5, as Annex B's E5 row reads (the report and "
+            "Annex C name it an exception: dsp.smets1_top_up_cv2_when_suspended keeps it)",
             "R-E17-1": "local delivery is the Command Variants whose output is a Command for Local Delivery: 2, 3, "
             "6 and 7 (the DUIS CommandVariant table)",
             "R-E17-4": "a request for local delivery that passes is answered I0 with ResponseMessage/LocalCommand; "

@@ -83,7 +83,7 @@ def allowed_when_suspended(
     if srv == "11.2":
         return ruleset.allows_11_2_when_suspended  # R-112-1
     if srv == "2.2":
-        # R-E5-8: the report and Annex C name 2.2 CV 2 for SMETS1; Annex B's redline of the E5 row does not
+        # R-E5-8: Annex B's E5 row does not except 2.2; a setting keeps the report's SMETS1 CV 2 exception
         return smets1_top_up(request, record, settings)
     return False
 
@@ -101,7 +101,7 @@ def local_delivery_allows(
         status = record.status_before(_RECOVERY) or status  # R-E17-3
     if status in LOCAL_DELIVERY_STATUSES[request.user.role]:
         return True  # R-E17-2
-    # R-E17-5: the SMETS1 Top Up that R-E5-8 lets reach a Suspended device is delivered (the S1SP returns the
+    # R-E17-5: the SMETS1 Top Up that R-E5-8's setting lets reach a Suspended device is delivered (the S1SP returns the
     # top-up code for the customer to key in; it is not a command over the HAN)
     return status is _SUSPENDED and definition.srv == "2.2" and smets1_top_up(request, record, settings)
 

@@ -104,9 +104,26 @@ Feature: The device status check (E5)
       | ESME | mp105         |
       | GSME | mp105         |
 
-  @R-E5-3 @R-E5-8 @R-E17-5
-  Scenario Outline: Top Up with command variant <cv> to a Suspended SMETS<smets> meter is answered <code>
+  @R-E5-3 @R-E5-8
+  Scenario Outline: Top Up with command variant <cv> to a Suspended SMETS<smets> meter is answered E5, as Annex B reads
     Given these devices are in the inventory:
+      | device | type | smets   | firmware | status    |
+      | E1     | ESME | <smets> | 0100AAAA | Suspended |
+    When the supplier sends SR 2.2 to "E1" with command variant <cv>
+    Then the final response code is "E5"
+    And the request does not reach device "E1"
+
+    Examples:
+      | smets | cv |
+      | 1     | 2  |
+      | 1     | 1  |
+      | 2     | 2  |
+      | 2     | 1  |
+
+  @R-E5-8 @R-E17-5 @modelling-decision
+  Scenario Outline: With the report's exception, a Suspended SMETS<smets> meter's top-up with command variant <cv> is answered <code>
+    Given a Suspended SMETS1 device takes a top-up with command variant 2
+    And these devices are in the inventory:
       | device | type | smets   | firmware | status    |
       | E1     | ESME | <smets> | 0100AAAA | Suspended |
     When the supplier sends SR 2.2 to "E1" with command variant <cv>
@@ -118,16 +135,6 @@ Feature: The device status check (E5)
       | 1     | 2  | I0   |
       | 1     | 1  | E5   |
       | 2     | 2  | E5   |
-
-  @R-E5-8 @modelling-decision
-  Scenario: Read as Annex B's E5 row is written, a Suspended SMETS1 meter refuses a top-up with command variant 2
-    Given a Suspended SMETS1 device refuses a top-up with command variant 2
-    And these devices are in the inventory:
-      | device | type | smets | firmware | status    |
-      | E1     | ESME | 1     | 0100AAAA | Suspended |
-    When the supplier sends SR 2.2 to "E1" with command variant 2
-    Then the final response code is "E5"
-    And the request does not reach device "E1"
 
   @R-E5-3 @R-112-1 @Req-1
   Scenario Outline: Read Firmware Version joins the Suspended exception list under the MP105 rule sets (<ruleset>)

@@ -94,9 +94,10 @@ Feature: Local Command Services (E17): which requests may be delivered locally, 
     Then the request is answered with a local command for "E1"
     And the request does not reach device "E1"
 
-  @R-E17-5 @R-E5-8 @R-E5-3
-  Scenario: The top-up code of a Suspended SMETS1 meter is returned for local delivery
-    Given these devices are in the inventory:
+  @R-E17-5 @R-E5-8 @modelling-decision
+  Scenario: With the report's exception, the top-up code of a Suspended SMETS1 meter is returned for local delivery
+    Given a Suspended SMETS1 device takes a top-up with command variant 2
+    And these devices are in the inventory:
       | device | type | smets | firmware | status    |
       | E1     | ESME | 1     | 0100AAAA | Suspended |
     When the supplier sends SR 2.2 to "E1" with command variant 2

@@ -103,7 +103,13 @@ def _(sm: ScenarioContext) -> None:
 @step("Given", "a Suspended SMETS1 device refuses a top-up with command variant 2",
       "Given a Suspended SMETS1 device refuses a top-up with command variant 2")
 def _(sm: ScenarioContext) -> None:
-    sm.set_dsp(smets1_top_up_cv2_when_suspended=False)  # R-E5-8 off
+    sm.set_dsp(smets1_top_up_cv2_when_suspended=False)  # R-E5-8: Annex B's E5 row, the default
+
+
+@step("Given", "a Suspended SMETS1 device takes a top-up with command variant 2",
+      "Given a Suspended SMETS1 device takes a top-up with command variant 2")
+def _(sm: ScenarioContext) -> None:
+    sm.set_dsp(smets1_top_up_cv2_when_suspended=True)  # R-E5-8: the report's and Annex C's exception
 
 
 @step("Given", "before MP105 a failure alert updates the SMI only for a Removed version",

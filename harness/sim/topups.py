@@ -1,8 +1,9 @@
 """Prepayment top-ups: SR 2.2 'Top Up Device' to every prepayment meter, as a Poisson stream per meter.
 
 A consumer on prepayment tops up now and then; the supplier sends SR 2.2 to the meter: Command Variant 1
-to a SMETS2 meter, which a Suspended meter refuses E5 (R-E5-2, R-E5-3: 2.2 is no exception for it), and
-Command Variant 2 to a SMETS1 meter, which R-E5-3 allows even while Suspended. A top-up is traffic like
+to a SMETS2 meter and Command Variant 2 to a SMETS1 meter, both refused E5 while the meter is Suspended
+(R-E5-2, R-E5-3: Annex B excepts no 2.2), unless R-E5-8's setting (dsp.smets1_top_up_cv2_when_suspended)
+keeps the SMETS1 exception the report and Annex C name. A top-up is traffic like
 any other: the world carries it with the SRV's loss and latency, the DSP answers it, and the traffic
 profile counts it.
 
@@ -86,7 +87,7 @@ class TopUps:
 
     def _top_up(self, m: int) -> None:
         device_id, _, user, smets = self.meters[m]
-        request = ServiceRequest("2.2", user, device_id, 1 if smets == 2 else 2)  # R-E5-3: CV 2 for SMETS1
+        request = ServiceRequest("2.2", user, device_id, 1 if smets == 2 else 2)  # CV 2 for SMETS1 (R-E5-8)
         self.sent += 1
         if self.traffic is not None:
             self.traffic.count("2.2", self.world.env.now)

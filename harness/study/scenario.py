@@ -73,13 +73,14 @@ gpf_refresh_lag_hours = 0.0   # R-DEV-5
 response_timeout_hours = 1    # R-DEV-6: E21 after this
 e21_on_timeout = true
 suspension_alert_code = "N28" # R-CPL-2
+smets1_top_up_cv2_when_suspended = false  # R-E5-8: true keeps the report's exception (Annex B has none)
 
 [sweep]                       # cross product of values, e.g. loss against rule sets
 ruleset = ["legacy", "mp105-option1", "mp105"]
 "loss.11.3.response" = [0.05, 0.2, 0.4]
 
-[prepayment]                  # top-ups (harness/sim/topups.py): SR 2.2, CV 1 to SMETS2 (E5 while
-topups_per_day = 0.5          # Suspended), CV 2 to SMETS1 (allowed, R-E5-3); a Poisson stream per meter
+[prepayment]                  # top-ups (harness/sim/topups.py): SR 2.2, CV 1 to SMETS2, CV 2 to SMETS1 (E5
+topups_per_day = 0.5          # while Suspended; SMETS1's allowed with R-E5-8's setting); a Poisson stream per meter
 
 [costs]                       # GBP; the cost metrics (site visits, cost per 1,000 devices) only with this table
 per_service_request = 0.0     # each SR a supplier sends for the campaign and recovery (top-ups are not counted)

@@ -101,6 +101,7 @@ SECTIONS: dict[str, dict[str, tuple]] = {
         "response_timeout_hours": (_NUM, _positive, 1.0),
         "e21_on_timeout": (bool, None, True),
         "suspension_alert_code": (str, None, "N28"),
+        "smets1_top_up_cv2_when_suspended": (bool, None, False),
     },
 }
 

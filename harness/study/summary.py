@@ -74,8 +74,9 @@ def whatif_decisions(data: dict[str, Any]) -> dict[str, str]:
     if any(g["prepayment"] > 0 for g in data["fleet"]):
         out["prepayment"] = ("a group's prepayment share of its meters is spread through it (frac((u + 1/2)(sqrt 2 - 1)) "
                              "< share); each tops up as a Poisson stream (topups_per_day), SR 2.2 from its supplier: "
-                             "Command Variant 1 to SMETS2 (E5 while Suspended), 2 to SMETS1 (allowed, R-E5-3; "
-                             "delivered locally, R-E17-5); a top-up travels like any SR and is not priced")
+                             "Command Variant 1 to SMETS2, 2 to SMETS1 (E5 while Suspended, R-E5-3; a SMETS1 top-up is allowed "
+                             "and delivered locally where R-E5-8's setting keeps the report's exception, R-E17-5); a top-up "
+                             "travels like any SR and is not priced")
     if data["costs"] is not None:
         out["site visits"] = ("a device still Suspended site_visit_after_hours after the CPL removal gets one site "
                               "visit: the campaign's firmware installed if it does not run it, the SMI corrected and the "

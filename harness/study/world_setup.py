@@ -36,7 +36,9 @@ GPF_FIRMWARE = "01000001"
 
 def settings_of(data: dict[str, Any]) -> DspSettings:
     """The scenario's [dsp] table as the DSP's settings."""
-    return DspSettings(suspension_alert_code=data["dsp"]["suspension_alert_code"], e21_on_timeout=data["dsp"]["e21_on_timeout"])
+    dsp = data["dsp"]
+    return DspSettings(suspension_alert_code=dsp["suspension_alert_code"], e21_on_timeout=dsp["e21_on_timeout"],
+                       smets1_top_up_cv2_when_suspended=dsp["smets1_top_up_cv2_when_suspended"])
 
 
 def policy_of(data: dict[str, Any], supplier: dict[str, Any] | None = None) -> Policy:

@@ -1,7 +1,7 @@
 """DUIS Table 22: E1, E2, E3 and every E5 rule (RULES §3); the order itself is test_table22_order.py."""
 import pytest
 
-from dsp import DeviceStatus, DomainError, ResponseCode, ServiceRequest, ServiceUser, UserRole
+from dsp import DeviceStatus, DomainError, DspSettings, ResponseCode, ServiceRequest, ServiceUser, UserRole
 from tests.core.bench import IMPORT_SUPPLIER, NEW, OLD, Bench
 from dsp.identities import DCC_ACCESS_CONTROL_BROKER
 
@@ -127,9 +127,9 @@ def test_suspended_device_accepts_update_firmware_and_cos_credentials(ruleset):
 
 
 @pytest.mark.parametrize("ruleset", RULESETS)
-def test_suspended_device_rejects_top_up_except_command_variant_2_on_smets1(ruleset):
-    """R-E5-3: 2.2 passes only with Command Variant 2 to a SMETS1 device."""
-    bench = Bench(ruleset)
+def test_suspended_device_rejects_top_up_except_command_variant_2_on_smets1_with_the_reports_exception(ruleset):
+    """R-E5-3 with R-E5-8's setting on: 2.2 passes only with Command Variant 2 to a SMETS1 device."""
+    bench = Bench(ruleset, settings=DspSettings(smets1_top_up_cv2_when_suspended=True))
     smets1 = bench.add(smets=1, status=DeviceStatus.SUSPENDED, prior_status=DeviceStatus.COMMISSIONED)
     smets2 = bench.add(smets=2, status=DeviceStatus.SUSPENDED, prior_status=DeviceStatus.COMMISSIONED)
     assert bench.send("2.2", smets1, command_variant=2).code is ResponseCode.I0  # R-E17-4: its local command

@@ -166,20 +166,23 @@ def test_cv_7_activates_over_the_wan_and_returns_the_local_command():
 # --- R-E17-5: the SMETS1 top-up of a Suspended device ----------------------------------------------------------
 
 
-def test_a_suspended_smets1_top_up_with_cv_2_is_delivered():
-    """R-E17-5 (with R-E5-8): 2.2 CV 2 reaches a Suspended SMETS1 device: the top-up code is returned."""
-    bench = Bench("legacy")
+def test_with_the_report_s_exception_a_suspended_smets1_top_up_with_cv_2_is_delivered():
+    """R-E17-5 (with R-E5-8's setting on): 2.2 CV 2 reaches a Suspended SMETS1 device: the top-up code is returned."""
+    bench = Bench("legacy", settings=DspSettings(smets1_top_up_cv2_when_suspended=True))
     device = bench.add(smets=1, status=DeviceStatus.SUSPENDED, prior_status=DeviceStatus.COMMISSIONED)
     assert bench.send("2.2", device, command_variant=2).code is ResponseCode.I0
     assert bench.send("2.2", device, command_variant=3).code is ResponseCode.E5  # CV 3 is not the exception
 
 
-def test_without_the_report_s_exception_the_smets1_top_up_fails_e5():
-    """R-E5-8: Annex B's E5 row as written (the setting off)."""
-    bench = Bench("legacy", settings=DspSettings(smets1_top_up_cv2_when_suspended=False))
-    device = bench.add(smets=1, status=DeviceStatus.SUSPENDED, prior_status=DeviceStatus.COMMISSIONED)
-    assert bench.send("2.2", device, command_variant=2).code is ResponseCode.E5
-    assert "omits it" in DspSettings().modelling_decisions()["R-E5-8"]
+def test_by_default_the_smets1_top_up_fails_e5_as_annex_b_reads():
+    """R-E5-8: Annex B's E5 row as written (the default: the legal text wins over the report's list)."""
+    for ruleset in ("legacy", "mp105-option1", "mp105"):
+        bench = Bench(ruleset)
+        device = bench.add(smets=1, status=DeviceStatus.SUSPENDED, prior_status=DeviceStatus.COMMISSIONED)
+        assert bench.send("2.2", device, command_variant=2).code is ResponseCode.E5
+        assert bench.send("2.2", device, command_variant=1).code is ResponseCode.E5
+    assert "as Annex B's E5 row reads" in DspSettings().modelling_decisions()["R-E5-8"]
+    assert "omits it" in DspSettings(smets1_top_up_cv2_when_suspended=True).modelling_decisions()["R-E5-8"]
 
 
 def test_the_local_delivery_decisions_are_labelled():

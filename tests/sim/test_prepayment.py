@@ -74,12 +74,21 @@ def test_rejected_top_ups_follow_the_closed_form_quick(tmp_path):
            math.sqrt((lam * mean_s + lam**2 * var_s) / count))
 
 
-def test_smets1_prepayment_meters_are_topped_up_while_suspended_none_rejected(tmp_path):
-    result = run_replication(scenario.load(prepaid(tmp_path, ruleset="legacy", smets=1, count=400)).data, 0)
+def test_with_the_reports_exception_smets1_prepayment_meters_are_topped_up_while_suspended_none_rejected(tmp_path):
+    path = prepaid(tmp_path, ruleset="legacy", smets=1, count=400)
+    result = run_replication(scenario.load(path, {"dsp.smets1_top_up_cv2_when_suspended": True}).data, 0)
     assert result["metrics"]["topups_rejected_per_prepay_device"] == 0.0
     assert result["metrics"]["prepay_topup_rejected_fraction"] == 0.0
     assert result["metrics"]["prepay_hours_suspended_per_prepay_device"] > 30  # Suspended, yet topped up
     assert "E5" not in result["counts"]
+
+
+def test_by_default_a_suspended_smets1_prepayment_meter_refuses_top_ups_as_annex_b_reads(tmp_path):
+    """R-E5-8: the legal text's E5 row excepts no 2.2, so SMETS1 consumers are refused like SMETS2 ones."""
+    result = run_replication(scenario.load(prepaid(tmp_path, ruleset="legacy", smets=1, count=400)).data, 0)
+    assert result["metrics"]["topups_rejected_per_prepay_device"] > 0
+    assert result["metrics"]["prepay_topup_rejected_fraction"] > 0
+    assert result["counts"]["E5"] > 0
 
 
 def test_top_ups_use_command_variant_1_on_smets2_and_2_on_smets1_and_are_in_the_traffic(tmp_path):
