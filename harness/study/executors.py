@@ -95,6 +95,11 @@ def _dask(tasks: list[Task], done: Done, workers: int, scheduler: str | None, on
     cluster = None
     if scheduler:
         client = _connect(Client, scheduler)
+        try:
+            check_workers(client, scheduler)
+        except BaseException:
+            client.close()
+            raise
     else:
         cluster = LocalCluster(
             n_workers=max(workers, 2), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
@@ -137,6 +142,21 @@ def _connect(client: Any, scheduler: str) -> Any:
     except (OSError, ValueError, TypeError) as error:  # unreachable or refused (OSError), malformed (ValueError)
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise DomainError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler: {reason}") from None
+
+
+def check_workers(client: Any, scheduler: str) -> None:
+    """Every worker of a cluster runs this sm-harness (a task is its code: a worker that cannot import it
+    would leave the study waiting on tasks that never start): one line naming the first that does not."""
+    from importlib.metadata import version
+
+    ours = version("sm-harness")
+    for worker, found in sorted(client.run(version, "sm-harness", on_error="return").items()):
+        if isinstance(found, BaseException):
+            raise DomainError(f"--scheduler {scheduler}: worker {worker} cannot run sm-harness ({type(found).__name__}: "
+                              f"{found}): install this sm-harness in the Python each `dask worker` runs")
+        if found != ours:
+            raise DomainError(f"--scheduler {scheduler}: worker {worker} runs sm-harness {found}, this is {ours}: "
+                              "install the same one on every worker")
 
 
 class ClusterLost(RuntimeError):
