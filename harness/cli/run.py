@@ -51,6 +51,7 @@ def main(args: argparse.Namespace) -> int:
         parallel = max(args.workers, 2) if args.executor == "dask" else args.workers
         capacity.check_memory(study, parallel, None if args.max_memory is None else int(args.max_memory * capacity.GB))
     out = Path(args.out or Path("results") / study.scenario.name)
+    output.output_folder(out)  # a folder it may not replace is refused before a progress bar is drawn
     console = Console(stderr=True, quiet=args.quiet)
     total = len(study.tasks())
     replications = len(study.datas) * study.replications

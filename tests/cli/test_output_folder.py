@@ -232,3 +232,13 @@ def test_publishing_killed_at_any_step_leaves_the_old_or_the_new_folder_complete
             assert (out / "summary.json").read_text() == "new" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
             break
     assert step >= 2
+
+
+def test_a_refused_folder_is_one_line_with_no_progress_bar_drawn_first(tmp_path, capsys):
+    """Without --quiet, an empty progress bar (0/5) used to be drawn before the refusal."""
+    write_scenario(tmp_path, count=5, replications=1)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    argv = ["run", str(tmp_path / "t.toml"), "--out", str(mine), "--workers", "1"]
+    assert "it is not a study's output" in one_line_error(capsys, argv)
