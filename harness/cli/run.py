@@ -142,25 +142,35 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
+METRIC_COLUMN = 17  # characters a metric's column takes: "0.123456" over "[0.1234,0.1235]", and its borders
+
+
 def _table(console, summary: dict, out: Path) -> None:
+    """The results on the terminal: as many metrics per table as its width holds, so nothing is cut short."""
     from rich.table import Table
 
-    table = Table(title=f"{summary['name']}: {summary['replications']} replications, {summary['devices']} devices (mean [95% CI])")
-    table.add_column("point")
-    table.add_column("ruleset")
     names = list(summary["metrics"])
-    for name in names:
-        table.add_column(_LABELS.get(name, name), justify="right")
-    for point in summary["points"]:
-        cells = []
-        for name in names:
-            s = point["metrics"][name]
-            cells.append("–" if s["mean"] is None else f"{_number(s['mean'])}\n[{_number(s['ci95'][0])},{_number(s['ci95'][1])}]")
-        label = ", ".join(f"{k}={v}" for k, v in point["params"].items()) or "-"
-        table.add_row(label, point["ruleset"], *cells)
-    console.print(table)
+    labels = [", ".join(f"{k}={v}" for k, v in p["params"].items() if k != "ruleset") or "-"  # ruleset: its own column
+              for p in summary["points"]]
+    lead = max(len(x) for x in ["point", *labels]) + max(len(p["ruleset"]) for p in summary["points"]) + 8
+    per = max(1, (console.width - lead) // METRIC_COLUMN)
+    title = f"{summary['name']}: {summary['replications']} replications, {summary['devices']} devices (mean [95% CI])"
+    for start in range(0, len(names), per):
+        group = names[start:start + per]
+        table = Table(title=title if start == 0 else None)
+        table.add_column("point")
+        table.add_column("ruleset")
+        for name in group:
+            table.add_column(_LABELS.get(name, name), justify="right")
+        for label, point in zip(labels, summary["points"]):
+            cells = []
+            for name in group:
+                s = point["metrics"][name]
+                cells.append("–" if s["mean"] is None else f"{_number(s['mean'])}\n[{_number(s['ci95'][0])},{_number(s['ci95'][1])}]")
+            table.add_row(label, point["ruleset"], *cells)
+        console.print(table)
     perf = summary["performance"]
     console.print(
-        f"{perf['service_requests']} service requests, {perf['service_requests_per_second']} SR/s simulated, "
-        f"peak {perf['peak_rss_mb']} MB, {perf['wall_seconds']} s. Results in {out}/"
+        f"{perf['service_requests']} service requests, {perf['service_requests_per_second']} SR/s per worker "
+        f"(simulated seconds), peak {perf['peak_rss_mb']} MB, {perf['wall_seconds']} s. Results in {out}/"
     )
