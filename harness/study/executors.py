@@ -6,6 +6,7 @@ finishes; the caller orders and merges them, so results do not depend on the exe
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import signal
@@ -136,12 +137,19 @@ WATCH_S = 5  # how often a study waiting on a cluster checks that its scheduler 
 
 
 def _connect(client: Any, scheduler: str) -> Any:
-    """A client of the Dask scheduler at `scheduler`, or one line saying why not within a few seconds."""
+    """A client of the Dask scheduler at `scheduler`, or one line saying why not within a few seconds.
+
+    A client whose connection failed is finalised here, at once (gc.collect, outside the except block that
+    held it): left to a later collection, its __del__ could run inside the next client's start, and
+    distributed's loop runner then waits on itself for ever (seen in CI: a test hung in LoopRunner.stop
+    called from Client.__del__ inside LoopRunner._start_unlocked)."""
+    gc.collect()  # the same for any client an earlier failure left behind
     try:
         return client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
     except (OSError, ValueError, TypeError) as error:  # unreachable or refused (OSError), malformed (ValueError)
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DomainError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler: {reason}") from None
+    gc.collect()
+    raise DomainError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler: {reason}")
 
 
 def check_workers(client: Any, scheduler: str) -> None:

@@ -42,3 +42,19 @@ def test_a_worker_running_another_version_is_one_line_naming_both():
     cluster = Cluster({"tcp://10.0.0.1:1": "0.0.1"})
     with pytest.raises(DomainError, match=r"worker tcp://10.0.0.1:1 runs sm-harness 0.0.1, this is "):
         check_workers(cluster, "tcp://s:8786")
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:abc", "http://127.0.0.1:8786"])
+def test_a_failed_connection_leaves_no_client_for_a_later_collection_to_finalise(address):
+    """A client left half-made was finalised by some later collection, which can fall inside the next
+    client's start: distributed's loop runner then waits on itself (a CI run hung in LoopRunner.stop,
+    called from Client.__del__ inside LoopRunner._start_unlocked)."""
+    import gc
+
+    distributed = pytest.importorskip("distributed")
+    from harness.study.executors import _connect
+
+    with pytest.raises(DomainError) as error:
+        _connect(distributed.Client, address)
+    assert error.value.__context__ is None  # nothing of the failure kept alive through the error
+    assert not [o for o in gc.get_objects() if isinstance(o, distributed.Client)]
